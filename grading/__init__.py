@@ -1,0 +1,1 @@
+"""Instructor tooling around nbgrader (autograde, integrity checks, feedback, reports)."""

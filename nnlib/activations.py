@@ -1,0 +1,149 @@
+"""Activation functions σ and their derivatives with respect to the pre-activation a.
+
+Every activation maps the pre-activation ``a`` of a layer to its output ``z = σ(a)``.
+``derivative(a)`` is σ'(a), elementwise.  ``backward(a, z, grad_z)`` turns ∂E/∂z into
+δ = ∂E/∂a; for elementwise functions that is ``grad_z * σ'(a)``, for softmax it applies the
+Jacobian (softmax is the one activation whose outputs depend on every input).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import unknown_name
+
+LEAKY_RELU_ALPHA = 0.01
+ELU_ALPHA = 1.0
+# SELU constants (Klambauer et al., 2017), chosen so activations keep mean 0 and variance 1.
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+class Activation:
+    """An elementwise activation: ``f`` computes σ(a), ``df`` computes σ'(a)."""
+
+    def __init__(self, name, f, df, formula="", df_from_z=None):
+        self.name, self._f, self._df, self.formula = name, f, df, formula
+        # σ' written in terms of the output z = σ(a), when that is cheaper (sigmoid: z(1 − z)).
+        self._df_from_z = df_from_z
+
+    def __call__(self, a):
+        return self._f(_floats(a))
+
+    def derivative(self, a):
+        return self._df(_floats(a))
+
+    def backward(self, a, z, grad_z):
+        """δ = ∂E/∂a = ∂E/∂z ⊙ σ'(a)."""
+        if self._df_from_z is not None:
+            return grad_z * self._df_from_z(z)
+        return grad_z * self._df(a)
+
+    def __repr__(self):
+        return f"<activation {self.name}: {self.formula}>"
+
+
+def _floats(a):
+    """a as a float array (integers and booleans become float64; float32 stays float32)."""
+    a = np.asarray(a)
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
+
+
+def sigmoid(a):
+    """σ(a) = 1 / (1 + e^(−a)), evaluated without overflow for large |a|."""
+    a = np.asarray(a)
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def softplus(a):
+    """log(1 + e^a) = max(a, 0) + log(1 + e^(−|a|)), stable for large |a|."""
+    a = np.asarray(a)
+    return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
+
+
+def softmax(a, axis=-1):
+    """softmax(a)_k = e^(a_k) / Σ_j e^(a_j); the row maximum is subtracted first so no exp overflows."""
+    a = np.asarray(a)
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(a, axis=-1):
+    """log softmax(a), computed as a − max − log Σ e^(a − max) (never log 0)."""
+    a = np.asarray(a)
+    shifted = a - a.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def softmax_jacobian(a):
+    """∂y_i/∂a_j = y_i (1[i=j] − y_j) for one vector a of K logits; returns a K×K matrix."""
+    y = softmax(np.asarray(a, dtype=float).ravel())
+    return np.diag(y) - np.outer(y, y)
+
+
+def _elu(a):
+    return np.where(a > 0, a, ELU_ALPHA * np.expm1(np.minimum(a, 0)))
+
+
+def _selu(a):
+    return SELU_SCALE * np.where(a > 0, a, SELU_ALPHA * np.expm1(np.minimum(a, 0)))
+
+
+class Softmax(Activation):
+    """softmax over the last axis; its derivative is a Jacobian, not an elementwise function."""
+
+    def __init__(self):
+        super().__init__("softmax", softmax, None, "e^(a_k) / Σ_j e^(a_j)")
+
+    def derivative(self, a):
+        raise ValueError(
+            "softmax has no elementwise derivative: every output depends on every input. "
+            "Use nnlib.activations.softmax_jacobian(a) for one sample, or .backward(a, z, grad_z)."
+        )
+
+    def backward(self, a, z, grad_z):
+        """δ_j = Σ_i ∂E/∂y_i · y_i (1[i=j] − y_j) = y_j (g_j − Σ_i g_i y_i), per row."""
+        return z * (grad_z - np.sum(grad_z * z, axis=-1, keepdims=True))
+
+
+def _build():
+    one, zero = np.ones_like, np.zeros_like
+    table = [
+        Activation("linear", lambda a: a, one, "a"),
+        # Heaviside step; σ'(a) = 0 wherever it is defined (a ≠ 0), so gradients cannot train it.
+        Activation("step", lambda a: (a > 0).astype(a.dtype), zero, "1 if a > 0 else 0"),
+        Activation("sign", np.sign, zero, "+1, 0 or −1"),
+        Activation("sigmoid", sigmoid, lambda a: sigmoid(a) * (1 - sigmoid(a)), "1 / (1 + e^(−a))",
+                   df_from_z=lambda z: z * (1 - z)),
+        Activation("tanh", np.tanh, lambda a: 1 - np.tanh(a) ** 2, "tanh(a)", df_from_z=lambda z: 1 - z * z),
+        Activation("relu", lambda a: np.maximum(a, 0), lambda a: (a > 0).astype(a.dtype), "max(0, a)",
+                   df_from_z=lambda z: z > 0),
+        Activation("leaky_relu", lambda a: np.where(a > 0, a, LEAKY_RELU_ALPHA * a),
+                   lambda a: np.where(a > 0, 1.0, LEAKY_RELU_ALPHA), "a if a > 0 else 0.01 a"),
+        Activation("elu", _elu, lambda a: np.where(a > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(a, 0))),
+                   "a if a > 0 else e^a − 1"),
+        Activation("selu", _selu,
+                   lambda a: SELU_SCALE * np.where(a > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(a, 0))),
+                   "λ a if a > 0 else λ α (e^a − 1)"),
+        Activation("softplus", softplus, sigmoid, "log(1 + e^a)"),
+        Softmax(),
+    ]
+    return {act.name: act for act in table}
+
+
+ACTIVATIONS = _build()
+NAMES = tuple(ACTIVATIONS)
+
+
+def get(name):
+    """The activation called ``name`` (or ``name`` itself if it already is an Activation)."""
+    if isinstance(name, Activation):
+        return name
+    if name not in ACTIVATIONS:
+        raise unknown_name("activation", name, NAMES)
+    return ACTIVATIONS[name]
+
+
+def derivative(name, a):
+    """σ'(a) for the activation called ``name``."""
+    return get(name).derivative(a)

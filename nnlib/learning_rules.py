@@ -1,0 +1,170 @@
+"""Single-neuron learning rules: Hebbian, Rosenblatt's perceptron rule, and ADALINE (LMS, Widrow–Hoff).
+
+Each learner goes through the samples one at a time (online learning) and records every step in a
+``Trace``, so a chapter can print the table of every update.  Weights include the bias weight w₀.
+
+* Hebbian:     Δw = η t x, applied only when the sample is misclassified.
+* Perceptron:  Δw = η (t − y) x with y = h(wᵀx); zero when the sample is right.
+* ADALINE:     Δw = η (t − wᵀx) x — the error is measured *before* the threshold, so this is
+               stochastic gradient descent on ½ (t − wᵀx)².
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_2d
+from .neuron import threshold, with_bias_input
+
+
+@dataclass
+class Step:
+    epoch: int
+    sample: int
+    x: np.ndarray          # the input with x₀ = 1 prepended
+    target: float
+    output: float          # the neuron's output before the update
+    update: np.ndarray     # Δw
+    weights: np.ndarray    # w after the update
+
+
+@dataclass
+class Trace:
+    """Every step of an online learning run, with the outcome."""
+
+    rule: str
+    initial: np.ndarray
+    steps: list = field(default_factory=list)
+    converged: bool = False
+    epochs: int = 0
+    epoch_errors: list = field(default_factory=list)   # mistakes (or mean squared error, ADALINE) per epoch
+
+    @property
+    def weights(self):
+        return self.steps[-1].weights if self.steps else self.initial
+
+    @property
+    def n_updates(self):
+        return sum(bool(np.any(s.update)) for s in self.steps)
+
+    @property
+    def reason(self):
+        if not self.converged:
+            return f"stopped at max_epochs = {self.epochs} without converging"
+        if self.rule == "ADALINE":
+            return f"converged: the mean squared error stopped changing in epoch {self.epochs}"
+        return f"converged: epoch {self.epochs} made no mistake"
+
+    def rows(self):
+        """One dict per step: epoch, sample, x, t, y, Δw, w."""
+        return [dict(epoch=s.epoch, sample=s.sample, x=s.x, t=s.target, y=s.output, dw=s.update, w=s.weights)
+                for s in self.steps]
+
+    def table(self, only_updates=False, digits=3):
+        """The steps as a Markdown table (every step, or only those that changed w)."""
+        fmt = lambda v: "(" + ", ".join(f"{u:.{digits}g}" for u in np.atleast_1d(v)) + ")"
+        lines = ["| epoch | sample | x | t | y | Δw | w after |", "|---|---|---|---|---|---|---|"]
+        for s in self.steps:
+            if only_updates and not np.any(s.update):
+                continue
+            lines.append(f"| {s.epoch} | {s.sample} | {fmt(s.x)} | {s.target:g} | {s.output:.{digits}g} "
+                         f"| {fmt(s.update)} | {fmt(s.weights)} |")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self):
+        return f"**{self.rule}**: {self.reason}, {self.n_updates} updates\n\n" + self.table()
+
+
+def _setup(X, t, w0, order):
+    Xb = with_bias_input(X)
+    t = np.asarray(t, dtype=float).ravel()
+    if len(t) != len(Xb):
+        raise ValueError(f"shape mismatch: X has shape {np.shape(X)} but t has shape {t.shape}")
+    w = np.zeros(Xb.shape[1]) if w0 is None else np.array(w0, dtype=float).ravel()
+    if w.shape != (Xb.shape[1],):
+        raise ValueError(f"shape mismatch: w0 has shape {w.shape} but needs ({Xb.shape[1]},): w₀ then one per input")
+    order = np.arange(len(Xb)) if order is None else np.asarray(order, dtype=int)
+    return Xb, t, w, order
+
+
+def _check_coding(t, coding):
+    allowed = {"binary": {0.0, 1.0}, "bipolar": {-1.0, 1.0}}[coding]
+    if not set(np.unique(t)) <= allowed:
+        raise ValueError(f"targets {sorted(set(np.unique(t)))} do not match the {coding} coding {sorted(allowed)}")
+
+
+def _online(rule, update, X, t, eta, w0, coding, max_epochs, order):
+    Xb, t, w, order = _setup(X, t, w0, order)
+    _check_coding(t, coding)
+    trace = Trace(rule, w.copy())
+    for epoch in range(1, int(max_epochs) + 1):
+        mistakes = 0
+        for i in order:
+            y = float(threshold(Xb[i] @ w, coding))
+            dw = update(Xb[i], t[i], y, eta)
+            mistakes += y != t[i]
+            w = w + dw
+            trace.steps.append(Step(epoch, int(i), Xb[i], t[i], y, dw, w.copy()))
+        trace.epochs = epoch
+        trace.epoch_errors.append(int(mistakes))
+        if mistakes == 0:
+            trace.converged = True
+            break
+    return trace
+
+
+def hebbian(X, t, eta=0.5, w0=None, coding="bipolar", max_epochs=100, order=None):
+    """Hebbian learning: w ← w + η t x for each misclassified sample, online, until an epoch has no mistake.
+
+    ``order`` is the order the samples are visited in each epoch (default 0, 1, …, N−1).
+    """
+    return _online("Hebbian", lambda x, t_, y, eta: eta * t_ * x if y != t_ else np.zeros_like(x),
+                   X, t, eta, w0, coding, max_epochs, order)
+
+
+def perceptron(X, t, eta=0.1, w0=None, coding="binary", max_epochs=100, order=None):
+    """Rosenblatt's rule: w ← w + η (t − y) x for each sample, online, until an epoch has no mistake."""
+    return _online("perceptron", lambda x, t_, y, eta: eta * (t_ - y) * x, X, t, eta, w0, coding, max_epochs, order)
+
+
+def perceptron_update(w, x, t, eta=0.1, coding="binary"):
+    """One application of the perceptron rule to the input x (bias input included): returns Δw."""
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    y = float(threshold(w @ x, coding))
+    return eta * (t - y) * x
+
+
+def adaline(X, t, eta=0.01, w0=None, coding="bipolar", max_epochs=100, order=None, tol=1e-6):
+    """ADALINE / LMS: w ← w + η (t − wᵀx) x for each sample (stochastic gradient descent on ½(t − wᵀx)²).
+
+    Stops when the mean squared error over an epoch changes by less than ``tol`` (``converged``) or at
+    ``max_epochs``.  ``epoch_errors`` holds that mean squared error per epoch; ``output`` in each step
+    is the linear output wᵀx.
+    """
+    Xb, t, w, order = _setup(X, t, w0, order)
+    _check_coding(t, coding)
+    trace = Trace("ADALINE", w.copy())
+    previous = np.inf
+    for epoch in range(1, int(max_epochs) + 1):
+        for i in order:
+            s = float(Xb[i] @ w)
+            dw = eta * (t[i] - s) * Xb[i]
+            w = w + dw
+            trace.steps.append(Step(epoch, int(i), Xb[i], t[i], s, dw, w.copy()))
+        error = float(np.mean((t - Xb @ w) ** 2))
+        if not np.isfinite(error):
+            raise FloatingPointError(f"ADALINE diverged in epoch {epoch}; try a smaller learning rate than {eta:g}")
+        trace.epochs = epoch
+        trace.epoch_errors.append(error)
+        if abs(previous - error) < tol:
+            trace.converged = True
+            break
+        previous = error
+    return trace
+
+
+def errors(w, X, t, coding="binary"):
+    """Number of samples a threshold neuron with weights w misclassifies."""
+    Xb = with_bias_input(X)
+    return int(np.sum(threshold(Xb @ np.asarray(w, float), coding) != np.asarray(t, float).ravel()))

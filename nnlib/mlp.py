@@ -1,0 +1,200 @@
+"""The multilayer perceptron: a stack of Dense layers, forward propagation and backpropagation.
+
+Notation (the book's): for layer l, a⁽ˡ⁾ = W⁽ˡ⁾ z⁽ˡ⁻¹⁾ + b⁽ˡ⁾, z⁽ˡ⁾ = σ(a⁽ˡ⁾), z⁽⁰⁾ = x, and
+δ⁽ˡ⁾ = ∂E/∂a⁽ˡ⁾.  Backpropagation:
+
+    δ⁽ᴸ⁾ = σ'(a⁽ᴸ⁾) ⊙ ∂E/∂y            (or (y − t)/N for softmax + CE and sigmoid + BCE)
+    δ⁽ˡ⁾ = σ'(a⁽ˡ⁾) ⊙ (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾)
+    ∂E/∂W⁽ˡ⁾ = δ⁽ˡ⁾ z⁽ˡ⁻¹⁾ᵀ,   ∂E/∂b⁽ˡ⁾ = δ⁽ˡ⁾          (summed over the samples of the batch)
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from . import activations, losses
+from ._checks import as_2d, same_shape
+from .layers import Dense
+from .regularization import penalty, penalty_gradient
+
+RELU_FAMILY = {"relu", "leaky_relu", "elu", "selu"}
+
+
+def _per_layer(value, n, what):
+    values = list(value) if isinstance(value, (list, tuple)) else [value] * n
+    if len(values) != n:
+        raise ValueError(f"{what}: got {len(values)} values for {n} hidden layers")
+    return values
+
+
+class MLP:
+    """A fully connected feedforward network.
+
+    ``sizes`` lists the units per layer, inputs first: ``MLP([2, 3, 1])`` has 2 inputs, one hidden
+    layer of 3 units and 1 output.  ``hidden`` names the hidden activation (or one per hidden layer),
+    ``output`` the output activation.  ``init`` defaults to He for the ReLU family and Glorot otherwise.
+    ``dropout`` (one rate, or one per hidden layer) applies inverted dropout to hidden outputs during
+    training; ``l2`` and ``l1`` add weight decay to the loss.
+    """
+
+    def __init__(self, sizes, hidden="sigmoid", output="linear", seed=0, init=None, dropout=0.0,
+                 l2=0.0, l1=0.0, dtype=np.float64):
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"sizes must list at least 2 positive layer sizes (inputs, ..., outputs), got {sizes}")
+        n_hidden = len(sizes) - 2
+        hidden = _per_layer(hidden, n_hidden, "hidden activations")
+        dropout = _per_layer(dropout, n_hidden, "dropout rates")
+        if l2 < 0 or l1 < 0:
+            raise ValueError(f"weight decay must be ≥ 0, got l2={l2}, l1={l1}")
+        rng = np.random.default_rng(seed)
+        self.Y = None
+        self.sizes, self.l2, self.l1, self.dtype = sizes, float(l2), float(l1), np.dtype(dtype)
+        names = hidden + [output]
+        self.layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            act = activations.get(names[i])
+            scheme = init or ("he" if act.name in RELU_FAMILY else "glorot")
+            p = dropout[i] if i < n_hidden else 0.0
+            self.layers.append(Dense(n_in, n_out, act, scheme, rng, self.dtype, dropout=p))
+        self.output = self.layers[-1].activation.name
+
+    # ---- forward ---------------------------------------------------------------------------
+    def forward(self, X, training=False):
+        """Propagate a batch X of shape (N, inputs); return the outputs Y of shape (N, outputs).
+
+        Every layer keeps its a and z.  Dropout is active only with ``training=True``.
+        """
+        z = as_2d(X, "X (inputs)")
+        if z.shape[1] != self.sizes[0]:
+            raise ValueError(f"shape mismatch: X has shape {z.shape} but the network expects "
+                             f"{self.sizes[0]} inputs per row, i.e. shape (N, {self.sizes[0]})")
+        if z.dtype != self.dtype:
+            z = z.astype(self.dtype)
+        for layer in self.layers:
+            z = layer.forward(z, training)
+        self.Y = z
+        return z
+
+    __call__ = forward
+
+    def predict(self, X):
+        """Outputs for X in evaluation mode (no dropout)."""
+        return self.forward(X, training=False)
+
+    def classify(self, X):
+        """Class labels: argmax for several outputs, threshold at 0.5 (sigmoid) or 0 (tanh/linear) for one."""
+        Y = self.predict(X)
+        if Y.shape[1] > 1:
+            return Y.argmax(axis=1)
+        threshold = 0.5 if self.output in ("sigmoid", "softmax", "step") else 0.0
+        return (Y[:, 0] > threshold).astype(int)
+
+    # ---- loss and backward -----------------------------------------------------------------
+    def _targets(self, T):
+        if getattr(self, "Y", None) is None:
+            raise RuntimeError("call forward(X) before computing a loss or backward(T)")
+        T = as_2d(T, "T (targets)")
+        same_shape(self.Y, T, "the network's output Y", "T (targets)")
+        return T if T.dtype == self.dtype else T.astype(self.dtype)
+
+    def penalty(self):
+        """The weight-decay term Ω added to the data loss."""
+        return penalty([layer.W for layer in self.layers], self.l2, self.l1)
+
+    def loss(self, X, T, loss="mse", training=False):
+        """E(net(X), T) + Ω, computed from the logits when the output/loss pair allows it."""
+        self.forward(X, training)
+        return self.current_loss(T, loss)
+
+    def current_loss(self, T, loss="mse"):
+        """The loss of the last forward pass against T (plus the weight penalty)."""
+        out = self.layers[-1]
+        data = losses.loss_from_logits(out.activation, loss, out.a, self.Y, self._targets(T))
+        return data + self.penalty() if (self.l2 or self.l1) else data
+
+    def backward(self, T, loss="mse"):
+        """Backpropagate from the last forward pass; return [(∂E/∂W, ∂E/∂b), ...] per layer.
+
+        E is exactly ``nnlib.losses.<loss>(Y, T)`` (plus Ω): mse, bce and ce are means over the batch,
+        sse is a sum.  Each layer keeps ``delta`` (N, units), ``dW`` and ``db``.
+        """
+        T = self._targets(T)
+        out = self.layers[-1]
+        grad = None
+        delta = losses.output_delta(out.activation, loss, out.a, self.Y, T)
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            if grad is not None:
+                delta = layer.backward_from_output(grad)
+            grad = layer.set_delta(delta, need_input_grad=i > 0)
+            if self.l2 or self.l1:
+                layer.dW = layer.dW + penalty_gradient(layer.W, self.l2, self.l1)
+        return [(layer.dW, layer.db) for layer in self.layers]
+
+    def gradients(self, X, T, loss="mse", training=False):
+        """Forward then backward on (X, T); returns the list of (∂E/∂W, ∂E/∂b)."""
+        self.forward(X, training)
+        return self.backward(T, loss)
+
+    # ---- parameters ------------------------------------------------------------------------
+    @property
+    def deltas(self):
+        return [layer.delta for layer in self.layers]
+
+    def parameters(self, trainable_only=False):
+        """[W⁽¹⁾, b⁽¹⁾, W⁽²⁾, b⁽²⁾, ...] — the arrays themselves, so updating them updates the net."""
+        return [p for layer in self.layers if not (trainable_only and layer.frozen) for p in (layer.W, layer.b)]
+
+    def parameter_gradients(self, trainable_only=False):
+        return [g for layer in self.layers if not (trainable_only and layer.frozen) for g in (layer.dW, layer.db)]
+
+    @property
+    def n_parameters(self):
+        return int(sum(p.size for p in self.parameters()))
+
+    def get_weights(self):
+        """A copy of every W and b, for restoring later with ``set_weights``."""
+        return [p.copy() for p in self.parameters()]
+
+    def set_weights(self, weights):
+        params = self.parameters()
+        if len(weights) != len(params):
+            raise ValueError(f"expected {len(params)} arrays (W and b per layer), got {len(weights)}")
+        for p, w in zip(params, weights):
+            w = np.asarray(w)
+            same_shape(p, w, "parameter", "the array given")
+            p[...] = w
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+    def freeze(self, n_layers):
+        """Freeze the first ``n_layers`` layers: ``fit`` leaves their weights unchanged."""
+        for i, layer in enumerate(self.layers):
+            layer.frozen = i < n_layers
+        return self
+
+    def transfer_from(self, source, n_layers, freeze=True):
+        """Copy the first ``n_layers`` layers' W and b from ``source`` (transfer learning)."""
+        for i in range(n_layers):
+            mine, theirs = self.layers[i], source.layers[i]
+            same_shape(mine.W, theirs.W, f"layer {i} W of this network", f"layer {i} W of the source")
+            mine.W[...], mine.b[...] = theirs.W, theirs.b
+        if freeze:
+            self.freeze(n_layers)
+        return self
+
+    def summary(self):
+        """A table of the layers: shape, activation, parameters."""
+        rows = [f"{'layer':<6}{'units':>7}{'activation':>13}{'weights':>10}{'biases':>8}"]
+        for i, layer in enumerate(self.layers, 1):
+            rows.append(f"{i:<6}{layer.W.shape[0]:>7}{layer.activation.name:>13}{layer.W.size:>10}{layer.b.size:>8}"
+                        + ("  (frozen)" if layer.frozen else ""))
+        rows.append(f"total parameters: {self.n_parameters}")
+        return "\n".join(rows)
+
+    def __repr__(self):
+        acts = "→".join(layer.activation.name for layer in self.layers)
+        return f"MLP({self.sizes}, {acts})"

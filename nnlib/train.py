@@ -1,0 +1,143 @@
+"""Training loop: ``fit`` runs an optimizer over mini-batches for a number of epochs.
+
+One epoch visits every training sample once.  With N samples and batch size B there are ⌈N / B⌉
+iterations (parameter updates) per epoch: B = N is batch gradient descent, B = 1 is stochastic
+(online) gradient descent, anything between is mini-batch gradient descent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import metrics as metric_functions
+from . import optim
+from ._checks import as_2d
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite."""
+
+
+@dataclass
+class History:
+    """What happened during ``fit``: per-epoch loss, validation loss, metrics and learning rate."""
+
+    loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+    lr: list = field(default_factory=list)
+    iterations: int = 0
+    stopped_early: bool = False
+    best_epoch: int | None = None
+
+    @property
+    def epochs(self):
+        return len(self.loss)
+
+    def __repr__(self):
+        last = f", final loss {self.loss[-1]:.4g}" if self.loss else ""
+        val = f", val loss {self.val_loss[-1]:.4g}" if self.val_loss else ""
+        stop = f", stopped early (best epoch {self.best_epoch})" if self.stopped_early else ""
+        return f"History({self.epochs} epochs, {self.iterations} iterations{last}{val}{stop})"
+
+
+def batches(N, batch_size=None, shuffle=True, rng=None):
+    """Yield index arrays that split range(N) into mini-batches of ``batch_size`` (the last may be smaller)."""
+    B = N if batch_size is None else int(batch_size)
+    if B < 1:
+        raise ValueError(f"batch_size must be ≥ 1 (or None for the full batch), got {batch_size}")
+    order = np.random.default_rng(rng).permutation(N) if shuffle else np.arange(N)
+    for start in range(0, N, B):
+        yield order[start:start + B]
+
+
+def _check_finite(value, epoch, optimizer):
+    if not np.isfinite(value):
+        raise TrainingDiverged(
+            f"the loss became {value} in epoch {epoch} (learning rate {optimizer.lr:g}): training diverged. "
+            f"Try a smaller learning rate (for example {optimizer.lr / 10:g}) or standardize the inputs."
+        )
+
+
+def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuffle=True, seed=0,
+        validation=None, patience=None, restore_best=True, metrics=None, progress=True, callback=None):
+    """Train ``net`` on (X, T) and return a History.
+
+    * ``optimizer``: an nnlib.optim optimizer (default SGD with η = 0.1).
+    * ``batch_size``: None for full-batch, 1 for online SGD, else mini-batches; ``shuffle`` reshuffles
+      every epoch with a Generator seeded by ``seed``.
+    * ``validation=(X_val, T_val)``: record the validation loss each epoch; with ``patience`` stop
+      after that many epochs without improvement and (``restore_best``) restore the best weights.
+    * ``metrics``: names from nnlib.metrics (default: accuracy for cross-entropy losses).
+    * ``callback(epoch, history, net)``: called after every epoch; return True to stop.
+
+    The recorded training loss of an epoch is the mean of its mini-batch losses (the objective
+    including weight decay), measured as the batches were trained on.
+    """
+    X = as_2d(X, "X (inputs)")
+    T = as_2d(T, "T (targets)")
+    if len(X) != len(T):
+        raise ValueError(f"shape mismatch: X has shape {X.shape} but T has shape {T.shape} "
+                         f"(they need the same number of rows)")
+    if patience is not None and validation is None:
+        raise ValueError("early stopping (patience) needs validation=(X_val, T_val)")
+    optimizer = optimizer or optim.SGD(lr=0.1)
+    if metrics is None:
+        metrics = ["accuracy"] if loss in ("cross_entropy", "binary_cross_entropy") else []
+    metric_fns = {name: getattr(metric_functions, name) for name in metrics}
+    history = History(metrics={name: [] for name in metrics} | {f"val_{name}": [] for name in metrics if validation})
+    rng = np.random.default_rng(seed)
+    best, best_loss, waited = None, np.inf, 0
+    bar = _progress(epochs) if progress else None
+
+    for epoch in range(int(epochs)):
+        optimizer.start_epoch(epoch)
+        total, count = 0.0, 0
+        for idx in batches(len(X), batch_size, shuffle, rng):
+            net.forward(X[idx], training=True)
+            batch_loss = net.current_loss(T[idx], loss)
+            _check_finite(batch_loss, epoch, optimizer)
+            net.backward(T[idx], loss)
+            optimizer.step(net.parameters(trainable_only=True), net.parameter_gradients(trainable_only=True))
+            total += batch_loss * len(idx)
+            count += len(idx)
+            history.iterations += 1
+        history.loss.append(total / count)
+        history.lr.append(float(optimizer.lr))
+        if metric_fns:
+            Y = net.predict(X)
+            for name, fn in metric_fns.items():
+                history.metrics[name].append(fn(Y, T))
+        if validation is not None:
+            val = net.loss(*validation, loss=loss)
+            history.val_loss.append(val)
+            for name, fn in metric_fns.items():
+                history.metrics[f"val_{name}"].append(fn(net.Y, as_2d(validation[1], "T_val")))
+            if val < best_loss:
+                best_loss, history.best_epoch, waited = val, epoch, 0
+                if patience is not None and restore_best:
+                    best = net.get_weights()
+            else:
+                waited += 1
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(loss=f"{history.loss[-1]:.4g}", **({"val": f"{history.val_loss[-1]:.4g}"}
+                                                                 if history.val_loss else {}))
+        stop = callback(epoch, history, net) if callback else False
+        if patience is not None and waited >= patience:
+            history.stopped_early = True
+            stop = True
+        if stop:
+            break
+    if bar is not None:
+        bar.close()
+    if history.stopped_early and best is not None:
+        net.set_weights(best)
+    return history
+
+
+def _progress(total):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=int(total), desc="training", unit="epoch", leave=False)

@@ -1,0 +1,232 @@
+"""One explorer, two faces: live ipywidgets in Jupyter, a precomputed Plotly page in the static book.
+
+An explorer is a figure whose traces depend on a few controls.  ``render(**values)`` returns the
+traces (Plotly trace dicts) for one choice of control values; the figure's fixed parts (a contour
+plot, axes, titles) live in ``base``.  Displaying an ``Explorer`` yields one output carrying both
+
+* ``application/vnd.jupyter.widget-view+json`` — sliders and dropdowns that call ``render`` live,
+  which Jupyter shows when a kernel is running, and
+* ``text/html`` — the same controls in plain HTML, with ``render`` evaluated in advance for every
+  combination of control values and a few lines of JavaScript that swap the traces with
+  ``Plotly.react``; the book shows this one (its configuration drops the widget view for HTML).
+
+So the page needs no kernel, and the controls move the figure in the HTML exactly as in Jupyter.
+``plotly.min.js`` must be loaded by the page (the book serves it from ``_static``).
+"""
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import uuid
+
+import numpy as np
+
+SIGNIFICANT = 4  # digits kept in precomputed figure data: plenty for a picture, 3–4× smaller JSON
+
+
+def compact(obj):
+    """Make ``obj`` JSON-ready: arrays to lists rounded to ``SIGNIFICANT`` digits, NaN/inf to None."""
+    if isinstance(obj, dict):
+        return {k: compact(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [compact(v) for v in obj]
+    if isinstance(obj, np.ndarray) and obj.dtype.kind in "fiu":
+        arr = obj.astype(float)
+        finite = np.isfinite(arr)
+        scale = np.abs(arr[finite]).max() if finite.any() else 0.0
+        decimals = max(0, SIGNIFICANT - int(np.ceil(np.log10(scale)))) if scale > 0 else 0
+        out = np.round(np.where(finite, arr, 0.0), decimals).astype(object)
+        out[~finite] = None
+        return out.tolist()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, (np.floating, float)):
+        return float(obj) if np.isfinite(obj) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+class Explorer:
+    """An interactive figure over a grid of control values.
+
+    ``controls``: {name: list of values}; numbers give a slider, strings a dropdown.
+    ``render(**values)``: returns a list of Plotly trace dicts, or a dict {"data": [...], "title": str}.
+    ``base``: a ``plotly.graph_objects.Figure`` (or its dict) holding fixed traces and the layout.
+    ``initial``: starting values (default: the first of each list).
+    ``labels``: {name: text shown next to the control}.
+    """
+
+    def __init__(self, controls, render, base=None, initial=None, labels=None, title="", height=450):
+        if not controls:
+            raise ValueError("an explorer needs at least one control")
+        self.controls = {name: list(values) for name, values in controls.items()}
+        for name, values in self.controls.items():
+            if not values:
+                raise ValueError(f"control {name!r} has no values")
+        self.render = render
+        base = base.to_dict() if hasattr(base, "to_dict") else (base or {"data": [], "layout": {}})
+        self.base = {"data": list(base.get("data", [])), "layout": dict(base.get("layout", {}))}
+        self.initial = {name: values[0] for name, values in self.controls.items()} | dict(initial or {})
+        for name, value in self.initial.items():
+            if name not in self.controls or value not in self.controls[name]:
+                raise ValueError(f"initial value {name}={value!r} is not one of the control's values "
+                                 f"{self.controls.get(name)}")
+        self.labels = {name: name for name in self.controls} | dict(labels or {})
+        self.title = title
+        self.height = height
+
+    # ---- evaluating ------------------------------------------------------------------------
+    def frame(self, **values):
+        """Traces and title for one choice of values (unspecified ones take their initial value)."""
+        values = self.initial | values
+        out = self.render(**values)
+        if isinstance(out, dict):
+            return {"data": list(out.get("data", [])), "title": out.get("title", self.title)}
+        return {"data": list(out), "title": self.title}
+
+    def combinations(self):
+        """Every combination of control values, in the order the static page indexes them."""
+        names = list(self.controls)
+        return [dict(zip(names, combo)) for combo in itertools.product(*self.controls.values())]
+
+    def figure(self, **values):
+        """A plotly Figure for one choice of values."""
+        import plotly.graph_objects as go
+
+        fr = self.frame(**values)
+        fig = go.Figure({"data": self.base["data"] + fr["data"], "layout": self.base["layout"]})
+        if fr["title"]:
+            fig.update_layout(title=fr["title"])
+        fig.update_layout(height=self.height)
+        return fig
+
+    # ---- static face -----------------------------------------------------------------------
+    def static_data(self):
+        frames = [compact(self.frame(**combo)) for combo in self.combinations()]
+        return {
+            "names": list(self.controls),
+            "values": [compact(list(v)) for v in self.controls.values()],
+            "base": compact(self.base),
+            "frames": frames,
+            "height": self.height,
+        }
+
+    def to_html(self):
+        """Self-contained HTML (controls, figure div, data, script); needs the global ``Plotly``."""
+        uid = "nnlib-" + uuid.uuid4().hex[:10]
+        data = json.dumps(self.static_data(), separators=(",", ":"), allow_nan=False)
+        controls = []
+        for i, (name, values) in enumerate(self.controls.items()):
+            label = html.escape(str(self.labels[name]))
+            start = values.index(self.initial[name])
+            if all(isinstance(v, str) for v in values):
+                options = "".join(f'<option value="{k}"{" selected" if k == start else ""}>{html.escape(v)}</option>'
+                                  for k, v in enumerate(values))
+                widget = f'<select data-index="{i}" aria-label="{label}">{options}</select>'
+            else:
+                widget = (f'<input type="range" data-index="{i}" min="0" max="{len(values) - 1}" step="1" '
+                          f'value="{start}" aria-label="{label}"><output>{html.escape(_fmt(values[start]))}</output>')
+            controls.append(f'<label class="nnlib-control">{label} {widget}</label>')
+        return _TEMPLATE.format(uid=uid, controls="".join(controls), data=data.replace("</", "<\\/"),
+                                height=self.height)
+
+    # ---- live face -------------------------------------------------------------------------
+    def widget(self):
+        """The live ipywidgets version: controls that re-render the figure on every change."""
+        import ipywidgets as w
+        from IPython.display import display
+
+        inputs = {}
+        for name, values in self.controls.items():
+            if all(isinstance(v, str) for v in values):
+                inputs[name] = w.Dropdown(options=values, value=self.initial[name], description=self.labels[name])
+            else:
+                inputs[name] = w.SelectionSlider(options=[(_fmt(v), v) for v in values], value=self.initial[name],
+                                                 description=self.labels[name], continuous_update=False)
+        out = w.Output()
+
+        def redraw(_=None):
+            with out:
+                out.clear_output(wait=True)
+                display(self.figure(**{n: c.value for n, c in inputs.items()}))
+
+        for control in inputs.values():
+            control.observe(redraw, names="value")
+        redraw()
+        box = _DualBox([w.HBox(list(inputs.values()), layout=w.Layout(flex_flow="row wrap")), out])
+        box.static_html = self.to_html
+        return box
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": f"<Explorer: {', '.join(self.controls)}>", "text/html": self.to_html()}
+        try:
+            bundle.update(self.widget()._widget_bundle())
+        except ImportError:  # no ipywidgets: the static page still works in any notebook
+            pass
+        return bundle
+
+
+def _fmt(value):
+    return f"{value:g}" if isinstance(value, (int, float, np.number)) else str(value)
+
+
+def _dual_box_class():
+    import ipywidgets as w
+
+    class DualBox(w.VBox):
+        """A VBox whose output also carries the static HTML, for front ends without a kernel."""
+
+        static_html = None
+
+        def _widget_bundle(self):
+            return super()._repr_mimebundle_() or {}
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = self._widget_bundle()
+            if self.static_html is not None:
+                bundle["text/html"] = self.static_html()
+            return bundle
+
+    return DualBox
+
+
+def _DualBox(children):
+    return _dual_box_class()(children)
+
+
+_TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
+<div class="nnlib-controls">{controls}</div>
+<div class="nnlib-plot" style="width:100%;height:{height}px"></div>
+<script type="application/json" class="nnlib-data">{data}</script>
+<script>
+(function() {{
+  var root = document.getElementById("{uid}");
+  function start() {{
+    if (!window.Plotly) {{ root.querySelector(".nnlib-plot").textContent = "(this figure needs plotly.js)"; return; }}
+    var spec = JSON.parse(root.querySelector(".nnlib-data").textContent);
+    var plot = root.querySelector(".nnlib-plot");
+    var inputs = root.querySelectorAll("[data-index]");
+    function draw() {{
+      var k = 0;
+      inputs.forEach(function(el) {{
+        var i = +el.dataset.index, v = +el.value;
+        k = k * spec.values[i].length + v;
+        var out = el.parentNode.querySelector("output");
+        if (out) out.textContent = spec.values[i][v];
+      }});
+      var frame = spec.frames[k];
+      var layout = JSON.parse(JSON.stringify(spec.base.layout || {{}}));
+      layout.height = spec.height;
+      if (frame.title) layout.title = {{text: frame.title}};
+      Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout, {{responsive: true, displaylogo: false}});
+      root.dataset.frame = k;
+    }}
+    inputs.forEach(function(el) {{ el.addEventListener("input", draw); el.addEventListener("change", draw); }});
+    draw();
+  }}
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+}})();
+</script>
+</div>"""
