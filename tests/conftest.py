@@ -1,0 +1,31 @@
+"""Shared test helpers.
+
+Tests that need an external tool (Chromium, bubblewrap) call ``require(...)``: it skips with a reason
+when the tool is missing, except under CI=true, where a missing tool is a failure (CI installs them).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(executable, why):
+    """Skip (or, under CI=true, fail) unless ``executable`` is on PATH; return its path."""
+    path = shutil.which(executable)
+    if path is None:
+        message = f"{executable} is not installed ({why}); `.ci/run` installs it with apt-get"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT
