@@ -1,0 +1,118 @@
+"""Assertions used by the problem sets' test cells, with failure messages that teach.
+
+The same functions run in a student's own kernel (the visible tests, for self-checking) and in the
+trusted grading process, where ``actual`` is plain data that came back from the sandboxed kernel.
+They check the exact type first, so an object that pretends to be an array (or whose ``__eq__``
+always says True) fails instead of passing.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A test found a wrong answer; the message says what was expected and what came back."""
+
+
+def _describe(x):
+    if type(x) is np.ndarray:
+        return f"an array of shape {x.shape} and dtype {x.dtype}"
+    return f"a {type(x).__name__}"
+
+
+def _hint(message, hint):
+    if not hint:
+        return message
+    return f"{message}{'' if message.endswith(('?', '.')) else '.'} Hint: {hint}"
+
+
+def _is_real_number(x):
+    return isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_)) \
+        and type(x).__module__ in ("builtins", "numpy")
+
+
+def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
+    """``actual`` must be numerically equal to ``expected`` (an array or a number).
+
+    Arrays: exact type ``numpy.ndarray``, a float or integer dtype, the same shape, all finite, and
+    ``allclose`` within rtol/atol.  Numbers: a real Python or NumPy number, finite, and close.
+    """
+    if isinstance(expected, np.ndarray):
+        if type(actual) is not np.ndarray:
+            raise CheckFailed(_hint(f"{what}: expected a NumPy array of shape {expected.shape} but got "
+                                    f"{_describe(actual)}", hint))
+        if actual.dtype.kind not in "fiu":
+            raise CheckFailed(_hint(f"{what}: expected numbers but the array has dtype {actual.dtype}", hint))
+        if actual.shape != expected.shape:
+            extra = ""
+            if actual.shape == expected.shape[::-1] and actual.ndim == 2:
+                extra = " (the transpose: is a matrix transposed, e.g. W instead of Wᵀ?)"
+            elif actual.size == expected.size:
+                extra = " (same number of entries: check the axis of a sum or a reshape)"
+            elif actual.ndim < expected.ndim:
+                extra = " (fewer dimensions: did a sum lose its axis? try keepdims=True)"
+            raise CheckFailed(_hint(f"{what}: expected shape {expected.shape} but got shape {actual.shape}{extra}",
+                                    hint))
+        if not np.all(np.isfinite(actual)):
+            raise CheckFailed(_hint(f"{what}: the result contains NaN or infinity (an overflow, a log of 0, "
+                                    f"or a division by 0?)", hint))
+        if not np.allclose(actual, expected, rtol=rtol, atol=atol):
+            diff = np.abs(actual.astype(float) - expected)
+            i = np.unravel_index(np.argmax(diff), diff.shape)
+            raise CheckFailed(_hint(f"{what}: wrong values; the largest difference is at index {tuple(map(int, i))}: "
+                                    f"expected {float(expected[i]):.6g}, got {float(actual[i]):.6g}"
+                                    + _ratio_hint(actual, expected), hint))
+        return
+    if not _is_real_number(actual):
+        raise CheckFailed(_hint(f"{what}: expected a number but got {_describe(actual)}", hint))
+    actual = float(actual)
+    if not np.isfinite(actual):
+        raise CheckFailed(_hint(f"{what}: expected a finite number, got {actual}", hint))
+    if not np.isclose(actual, float(expected), rtol=rtol, atol=atol):
+        raise CheckFailed(_hint(f"{what}: expected {float(expected):.6g}, got {actual:.6g}"
+                                + _ratio_hint(np.array(actual), np.array(float(expected))), hint))
+
+
+def _ratio_hint(actual, expected):
+    """Recognize the classic slips: a sign error, a missing or extra factor (1/N, 2, ½)."""
+    actual, expected = np.asarray(actual, float), np.asarray(expected, float)
+    if np.allclose(actual, -expected, rtol=1e-6, atol=1e-10) and np.any(expected != 0):
+        return " — exactly the negative of the expected values: a sign error?"
+    mask = np.abs(expected) > 1e-12
+    if mask.any():
+        ratio = actual[mask] / expected[mask]
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0):
+            return f" — every value is {ratio.flat[0]:.4g} times the expected one: a missing or extra factor?"
+    return ""
+
+
+def assert_shape(actual, shape, what, hint=None):
+    """``actual`` must be a NumPy array of exactly this shape."""
+    if type(actual) is not np.ndarray:
+        raise CheckFailed(_hint(f"{what}: expected a NumPy array of shape {tuple(shape)} but got {_describe(actual)}",
+                                hint))
+    if actual.shape != tuple(shape):
+        raise CheckFailed(_hint(f"{what}: expected shape {tuple(shape)} but got shape {actual.shape}", hint))
+
+
+def assert_equal(actual, expected, what, hint=None):
+    """Exact equality for integers, booleans and strings, with exact type (no look-alike objects)."""
+    if isinstance(expected, (bool, np.bool_)):
+        ok = isinstance(actual, (bool, np.bool_)) and bool(actual) == bool(expected)
+    elif isinstance(expected, numbers.Integral):
+        ok = isinstance(actual, (int, np.integer)) and not isinstance(actual, (bool, np.bool_)) \
+            and type(actual).__module__ in ("builtins", "numpy") and int(actual) == int(expected)
+    elif isinstance(expected, str):
+        ok = type(actual) is str and actual == expected
+    else:
+        raise TypeError(f"assert_equal compares ints, bools and strings, not {type(expected).__name__}")
+    if not ok:
+        raise CheckFailed(_hint(f"{what}: expected {expected!r}, got {actual!r} ({type(actual).__name__})", hint))
+
+
+def assert_true(condition, message):
+    """A plain condition with a message (the condition must be a real bool)."""
+    if not (isinstance(condition, (bool, np.bool_)) and bool(condition)):
+        raise CheckFailed(message)
