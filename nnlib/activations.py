@@ -101,6 +101,13 @@ class Softmax(Activation):
             "Use nnlib.activations.softmax_jacobian(a) for one sample, or .backward(a, z, grad_z)."
         )
 
+    def forward_with_log(self, a):
+        """softmax(a) and log softmax(a) from one exp pass (the log feeds the cross-entropy cheaply)."""
+        shifted = a - a.max(axis=-1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=-1, keepdims=True)
+        return e / total, shifted - np.log(total)
+
     def backward(self, a, z, grad_z):
         """δ_j = Σ_i ∂E/∂y_i · y_i (1[i=j] − y_j) = y_j (g_j − Σ_i g_i y_i), per row."""
         return z * (grad_z - np.sum(grad_z * z, axis=-1, keepdims=True))
@@ -119,7 +126,7 @@ def _build():
         Activation("relu", lambda a: np.maximum(a, 0), lambda a: (a > 0).astype(a.dtype), "max(0, a)",
                    df_from_z=lambda z: z > 0),
         Activation("leaky_relu", lambda a: np.where(a > 0, a, LEAKY_RELU_ALPHA * a),
-                   lambda a: np.where(a > 0, 1.0, LEAKY_RELU_ALPHA), "a if a > 0 else 0.01 a"),
+                   lambda a: np.where(a > 0, np.ones_like(a), LEAKY_RELU_ALPHA), "a if a > 0 else 0.01 a"),
         Activation("elu", _elu, lambda a: np.where(a > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(a, 0))),
                    "a if a > 0 else e^a − 1"),
         Activation("selu", _selu,

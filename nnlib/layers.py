@@ -29,7 +29,7 @@ class Dense:
         self.dropout = in_range(float(dropout), 0.0, 1.0, "dropout rate p")
         self.frozen = False
         self._rng = rng
-        self.z_in = self.a = self.z = self.mask = self.delta = self.dW = self.db = None
+        self.z_in = self.a = self.z = self.log_z = self.mask = self.delta = self.dW = self.db = None
 
     @property
     def shape(self):
@@ -39,7 +39,10 @@ class Dense:
         """a = z_in Wᵀ + b; z = σ(a); in training, inverted dropout keeps each unit with prob. 1 − p."""
         self.z_in = z_in
         self.a = z_in @ self.W.T + self.b
-        self.z = self.activation(self.a)
+        if self.activation.name == "softmax":  # keep log z too: the cross-entropy then needs no second exp
+            self.z, self.log_z = self.activation.forward_with_log(self.a)
+        else:
+            self.z, self.log_z = self.activation(self.a), None
         self.mask = None
         if training and self.dropout > 0:
             # Scaling by 1/(1 − p) at training time means evaluation needs no rescaling at all.

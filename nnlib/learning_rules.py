@@ -147,14 +147,16 @@ def adaline(X, t, eta=0.01, w0=None, coding="bipolar", max_epochs=100, order=Non
     trace = Trace("ADALINE", w.copy())
     previous = np.inf
     for epoch in range(1, int(max_epochs) + 1):
-        for i in order:
-            s = float(Xb[i] @ w)
-            dw = eta * (t[i] - s) * Xb[i]
-            w = w + dw
-            trace.steps.append(Step(epoch, int(i), Xb[i], t[i], s, dw, w.copy()))
-        error = float(np.mean((t - Xb @ w) ** 2))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in order:
+                s = float(Xb[i] @ w)
+                dw = eta * (t[i] - s) * Xb[i]
+                w = w + dw
+                trace.steps.append(Step(epoch, int(i), Xb[i], t[i], s, dw, w.copy()))
+            error = float(np.mean((t - Xb @ w) ** 2))
         if not np.isfinite(error):
-            raise FloatingPointError(f"ADALINE diverged in epoch {epoch}; try a smaller learning rate than {eta:g}")
+            raise FloatingPointError(f"ADALINE diverged in epoch {epoch}: the weights overflowed. "
+                                     f"Try a smaller learning rate than η = {eta:g}")
         trace.epochs = epoch
         trace.epoch_errors.append(error)
         if abs(previous - error) < tol:

@@ -57,11 +57,11 @@ def _bce_grad(Y, T):
 
 
 def _ce(Y, T):
-    return -np.sum(T * np.log(np.clip(Y, EPS, 1.0))) / len(Y)
+    return -np.sum(T * np.log(np.maximum(Y, EPS))) / len(Y)
 
 
 def _ce_grad(Y, T):
-    return -T / np.clip(Y, EPS, 1.0) / len(Y)
+    return -T / np.maximum(Y, EPS) / len(Y)
 
 
 LOSSES = {
@@ -120,10 +120,15 @@ def output_delta(output, loss, A, Y, T):
     return act.backward(A, Y, loss.grad(Y, T))
 
 
-def loss_from_logits(output, loss, A, Y, T):
-    """E computed from the logits when that is stabler (fused pairs), else from the outputs Y."""
+def loss_from_logits(output, loss, A, Y, T, log_Y=None):
+    """E computed from the logits when that is stabler (fused pairs), else from the outputs Y.
+
+    ``log_Y``, if given, is log softmax(A) already computed by the output layer.
+    """
     act, loss = activations.get(output), get(loss)
     if (act.name, loss.name) == ("softmax", "cross_entropy"):
+        if log_Y is not None:
+            return float(-np.sum(T * log_Y) / len(Y))
         return cross_entropy_with_logits(A, T)
     if (act.name, loss.name) == ("sigmoid", "binary_cross_entropy"):
         return binary_cross_entropy_with_logits(A, T)

@@ -61,21 +61,36 @@ class MLP:
         self.output = self.layers[-1].activation.name
 
     # ---- forward ---------------------------------------------------------------------------
-    def forward(self, X, training=False):
+    def forward(self, X, training=False, checked=False):
         """Propagate a batch X of shape (N, inputs); return the outputs Y of shape (N, outputs).
 
         Every layer keeps its a and z.  Dropout is active only with ``training=True``.
         """
+        if checked:
+            return self._propagate(X, training)
         z = as_2d(X, "X (inputs)")
         if z.shape[1] != self.sizes[0]:
             raise ValueError(f"shape mismatch: X has shape {z.shape} but the network expects "
                              f"{self.sizes[0]} inputs per row, i.e. shape (N, {self.sizes[0]})")
         if z.dtype != self.dtype:
             z = z.astype(self.dtype)
+        return self._propagate(z, training)
+
+    def _propagate(self, z, training):
         for layer in self.layers:
             z = layer.forward(z, training)
         self.Y = z
         return z
+
+    def check_data(self, X, T):
+        """Validate a whole data set once and convert it to the network's dtype: returns (X, T)."""
+        self.forward(np.asarray(X)[:1])
+        T = as_2d(T, "T (targets)")
+        if len(X) != len(T):
+            raise ValueError(f"shape mismatch: X has shape {np.shape(X)} but T has shape {T.shape} "
+                             f"(they need the same number of rows)")
+        same_shape(self.Y[:0], T[:0], "the network's output Y (per row)", "T (targets, per row)")
+        return as_2d(X, "X (inputs)").astype(self.dtype, copy=False), T.astype(self.dtype, copy=False)
 
     __call__ = forward
 
@@ -108,19 +123,21 @@ class MLP:
         self.forward(X, training)
         return self.current_loss(T, loss)
 
-    def current_loss(self, T, loss="mse"):
+    def current_loss(self, T, loss="mse", checked=False):
         """The loss of the last forward pass against T (plus the weight penalty)."""
         out = self.layers[-1]
-        data = losses.loss_from_logits(out.activation, loss, out.a, self.Y, self._targets(T))
+        T = T if checked else self._targets(T)
+        data = losses.loss_from_logits(out.activation, loss, out.a, self.Y, T, out.log_z)
         return data + self.penalty() if (self.l2 or self.l1) else data
 
-    def backward(self, T, loss="mse"):
+    def backward(self, T, loss="mse", checked=False):
         """Backpropagate from the last forward pass; return [(∂E/∂W, ∂E/∂b), ...] per layer.
 
         E is exactly ``nnlib.losses.<loss>(Y, T)`` (plus Ω): mse, bce and ce are means over the batch,
-        sse is a sum.  Each layer keeps ``delta`` (N, units), ``dW`` and ``db``.
+        sse is a sum.  Each layer keeps ``delta`` (N, units), ``dW`` and ``db``.  (``checked=True``:
+        T was already validated and converted, as ``fit`` does once for the whole training set.)
         """
-        T = self._targets(T)
+        T = T if checked else self._targets(T)
         out = self.layers[-1]
         grad = None
         delta = losses.output_delta(out.activation, loss, out.a, self.Y, T)

@@ -88,13 +88,7 @@ class Optimizer:
             if w.shape != np.shape(g):
                 raise ValueError(f"shape mismatch: parameter {i} has shape {w.shape} "
                                  f"but its gradient has shape {np.shape(g)}")
-            self.update(w, g, self._state_for(i, w))
-
-    def _state_for(self, i, w):
-        st = self.state.get(i)
-        if st is None or st["shape"] != w.shape:
-            st = self.state[i] = {"shape": w.shape}
-        return st
+            self.update(w, g, self.state.setdefault(i, {}))
 
     def reset(self):
         self.t, self.state = 0, {}

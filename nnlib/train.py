@@ -75,11 +75,7 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
     The recorded training loss of an epoch is the mean of its mini-batch losses (the objective
     including weight decay), measured as the batches were trained on.
     """
-    X = as_2d(X, "X (inputs)")
-    T = as_2d(T, "T (targets)")
-    if len(X) != len(T):
-        raise ValueError(f"shape mismatch: X has shape {X.shape} but T has shape {T.shape} "
-                         f"(they need the same number of rows)")
+    X, T = net.check_data(X, T)
     if patience is not None and validation is None:
         raise ValueError("early stopping (patience) needs validation=(X_val, T_val)")
     optimizer = optimizer or optim.SGD(lr=0.1)
@@ -91,15 +87,18 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
     best, best_loss, waited = None, np.inf, 0
     bar = _progress(epochs) if progress else None
 
+    params = net.parameters(trainable_only=True)
     for epoch in range(int(epochs)):
         optimizer.start_epoch(epoch)
         total, count = 0.0, 0
         for idx in batches(len(X), batch_size, shuffle, rng):
-            net.forward(X[idx], training=True)
-            batch_loss = net.current_loss(T[idx], loss)
+            x, t = X[idx], T[idx]
+            with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported just below
+                net.forward(x, training=True, checked=True)
+                batch_loss = net.current_loss(t, loss, checked=True)
             _check_finite(batch_loss, epoch, optimizer)
-            net.backward(T[idx], loss)
-            optimizer.step(net.parameters(trainable_only=True), net.parameter_gradients(trainable_only=True))
+            net.backward(t, loss, checked=True)
+            optimizer.step(params, net.parameter_gradients(trainable_only=True))
             total += batch_loss * len(idx)
             count += len(idx)
             history.iterations += 1

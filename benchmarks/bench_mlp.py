@@ -1,0 +1,173 @@
+"""One epoch of plain mini-batch SGD with cross-entropy, side by side in one process:
+
+  nnlib (float64 and float32) · a minimal hand-written NumPy loop · PyTorch on the CPU (if installed) ·
+  scikit-learn's MLPClassifier (partial_fit = one epoch)
+
+on two textbook-sized networks: 784–256–10 with batch 128 and 64–128–10 with batch 32 (ReLU hidden
+layer, softmax output), synthetic data.  The candidates are interleaved round by round so that a noisy,
+shared machine slows all of them alike; the table gives the median ms per epoch and the ratio to the
+minimal NumPy loop of the same dtype.
+
+    .venv/bin/python benchmarks/bench_mlp.py [--rounds 7] [--json results.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+import warnings
+
+import numpy as np
+
+import nnlib
+
+SHAPES = [((784, 256, 10), 128, 4096), ((64, 128, 10), 32, 4096)]  # sizes, batch size, samples
+LR = 0.05
+
+
+def synthetic(sizes, n, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0]))
+    y = rng.integers(0, sizes[-1], n)
+    return X, y, nnlib.data.one_hot(y, sizes[-1])
+
+
+def numpy_loop(sizes, batch, dtype):
+    """The least code that trains the same network: no checks, no loss, no bookkeeping."""
+    rng = np.random.default_rng(0)
+    W1 = (rng.normal(size=(sizes[1], sizes[0])) * np.sqrt(2 / sizes[0])).astype(dtype)
+    W2 = (rng.normal(size=(sizes[2], sizes[1])) * np.sqrt(2 / sizes[1])).astype(dtype)
+    b1, b2 = np.zeros(sizes[1], dtype), np.zeros(sizes[2], dtype)
+
+    def epoch(X, T):
+        order = rng.permutation(len(X))
+        for s in range(0, len(X), batch):
+            idx = order[s:s + batch]
+            x, t = X[idx], T[idx]
+            a1 = x @ W1.T + b1
+            z1 = np.maximum(a1, 0)
+            a2 = z1 @ W2.T + b2
+            e = np.exp(a2 - a2.max(axis=1, keepdims=True))
+            y = e / e.sum(axis=1, keepdims=True)
+            d2 = (y - t) / len(x)
+            d1 = (d2 @ W2) * (a1 > 0)
+            # in-place updates (the arrays belong to the enclosing function)
+            np.subtract(W2, LR * (d2.T @ z1), out=W2)
+            np.subtract(b2, LR * d2.sum(0), out=b2)
+            np.subtract(W1, LR * (d1.T @ x), out=W1)
+            np.subtract(b1, LR * d1.sum(0), out=b1)
+
+    return epoch
+
+
+def nnlib_fit(sizes, batch, dtype):
+    net = nnlib.MLP(sizes, hidden="relu", output="softmax", seed=0, dtype=dtype)
+    opt = nnlib.optim.SGD(lr=LR)
+
+    def epoch(X, T):
+        nnlib.fit(net, X, T, loss="cross_entropy", optimizer=opt, epochs=1, batch_size=batch, metrics=[],
+                  progress=False)
+
+    return epoch
+
+
+def torch_loop(sizes, batch):
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(sizes[0], sizes[1]), torch.nn.ReLU(),
+                                torch.nn.Linear(sizes[1], sizes[2]))
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def epoch(X, y):
+        order = torch.randperm(len(X))
+        for s in range(0, len(X), batch):
+            idx = order[s:s + batch]
+            opt.zero_grad()
+            loss_fn(model(X[idx]), y[idx]).backward()
+            opt.step()
+
+    return epoch
+
+
+def sklearn_mlp(sizes, batch):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=(sizes[1],), activation="relu", solver="sgd", learning_rate_init=LR,
+                        momentum=0.0, nesterovs_momentum=False, alpha=0.0, batch_size=batch, random_state=0)
+    classes = np.arange(sizes[2])
+
+    def epoch(X, y):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.partial_fit(X, y, classes=classes)
+
+    return epoch
+
+
+def candidates(sizes, batch, n):
+    X, y, T = synthetic(sizes, n)
+    out = {}
+    for dtype, tag in [(np.float64, "float64"), (np.float32, "float32")]:
+        Xd, Td = X.astype(dtype), T.astype(dtype)
+        out[f"numpy loop ({tag})"] = (numpy_loop(sizes, batch, dtype), (Xd, Td))
+        out[f"nnlib ({tag})"] = (nnlib_fit(sizes, batch, dtype), (Xd, Td))
+    try:
+        import torch
+
+        torch.set_num_threads(2)
+        out["PyTorch CPU (float32)"] = (torch_loop(sizes, batch),
+                                        (torch.tensor(X, dtype=torch.float32), torch.tensor(y)))
+    except ImportError:
+        print("PyTorch is not installed: `make benchmark` installs the optional extra (pip install torch==2.13.0)")
+    out["scikit-learn MLPClassifier (float64)"] = (sklearn_mlp(sizes, batch), (X, y))
+    return out
+
+
+def measure(rounds):
+    results = []
+    for sizes, batch, n in SHAPES:
+        cands = candidates(sizes, batch, n)
+        for fn, args in cands.values():  # warm-up
+            fn(*args)
+        times = {name: [] for name in cands}
+        for _ in range(rounds):
+            for name, (fn, args) in cands.items():
+                start = time.perf_counter()
+                fn(*args)
+                times[name].append((time.perf_counter() - start) * 1000)
+        results.append({"net": "–".join(map(str, sizes)), "batch": batch, "samples": n,
+                        "ms_per_epoch": {k: statistics.median(v) for k, v in times.items()}})
+    return results
+
+
+def table(results):
+    lines = []
+    for r in results:
+        ms = r["ms_per_epoch"]
+        lines.append(f"\n{r['net']}, batch {r['batch']}, {r['samples']} samples — median ms per epoch")
+        lines.append(f"{'candidate':<40}{'ms/epoch':>10}{'÷ numpy loop (same dtype)':>28}{'÷ nnlib f64':>13}")
+        for name, t in ms.items():
+            dtype = "float32" if "float32" in name else "float64"
+            ref = ms[f"numpy loop ({dtype})"]
+            lines.append(f"{name:<40}{t:>10.1f}{t / ref:>28.2f}{t / ms['nnlib (float64)']:>13.2f}")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    results = measure(args.rounds)
+    print(table(results))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Hebbian, perceptron and ADALINE learning on the logic gates; the worked examples of the notes."""
+import numpy as np
+import pytest
+
+from nnlib import data, learning_rules, neuron
+
+
+def test_or_and_and_neurons_of_the_notes():
+    X, t_or = data.logic_gate("or")
+    _, t_and = data.logic_gate("and")
+    assert np.array_equal(neuron.neuron([-0.5, 1, 1], X), t_or)
+    assert np.array_equal(neuron.neuron([-2, 1.5, 1], X), t_and)
+
+
+def test_hebbian_or_example_step_by_step():
+    """±1 coding, η = 1/2, w = 0, sign with 0 ↦ 0: the first three samples are mistakes."""
+    X, t = data.logic_gate("or", coding="bipolar")
+    trace = learning_rules.hebbian(X, t, eta=0.5)
+    first = [s.weights.tolist() for s in trace.steps[:4]]
+    assert first == [[-0.5, 0.5, 0.5], [0.0, 0.0, 1.0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]
+    assert trace.steps[0].output == 0.0  # wᵀx = 0 gives output 0, which is a mistake for t = −1
+    # The second epoch makes no mistake, so learning stops at w = (½, ½, ½) — not at the (−½, 1, 1)
+    # the notes announce.
+    assert trace.converged and trace.epochs == 2 and trace.n_updates == 3
+    assert np.allclose(trace.weights, [0.5, 0.5, 0.5])
+    assert learning_rules.errors(trace.weights, X, t, coding="bipolar") == 0
+    assert "| epoch |" in trace.table() and "converged" in trace.reason
+
+
+def test_perceptron_update_example():
+    dw = learning_rules.perceptron_update(w=[-1.0, 0.0, 0.0], x=[1.0, 0.0, 1.0], t=1.0, eta=0.1)
+    assert np.allclose(dw, [0.1, 0.0, 0.1])
+
+
+@pytest.mark.parametrize("gate", ["and", "or", "nand", "nor"])
+@pytest.mark.parametrize("coding", ["binary", "bipolar"])
+def test_perceptron_converges_on_separable_gates(gate, coding):
+    X, t = data.logic_gate(gate, coding)
+    trace = learning_rules.perceptron(X, t, eta=0.1, coding=coding, max_epochs=100)
+    assert trace.converged, trace.reason
+    assert learning_rules.errors(trace.weights, X, t, coding) == 0
+
+
+def test_perceptron_never_converges_on_xor():
+    X, t = data.logic_gate("xor")
+    trace = learning_rules.perceptron(X, t, eta=0.1, max_epochs=50)
+    assert not trace.converged and trace.epochs == 50
+    assert "max_epochs" in trace.reason and min(trace.epoch_errors) > 0
+
+
+def test_sample_order_changes_the_number_of_epochs():
+    X, t = data.logic_gate("and")
+    epochs = {learning_rules.perceptron(X, t, eta=0.1, order=order).epochs
+              for order in ([0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1])}
+    assert len(epochs) > 1
+
+
+def test_adaline_approaches_least_squares():
+    X, t = data.logic_gate("and", coding="bipolar")
+    trace = learning_rules.adaline(X, t, eta=0.05, max_epochs=500, tol=1e-12)
+    Xb = neuron.with_bias_input(X)
+    w_star = np.linalg.lstsq(Xb, t, rcond=None)[0]
+    assert np.allclose(trace.weights, w_star, atol=0.05)
+    assert learning_rules.errors(trace.weights, X, t, "bipolar") == 0
+    assert trace.epoch_errors[-1] < trace.epoch_errors[0]
+
+
+def test_adaline_diverges_loudly():
+    X, t = data.logic_gate("or", coding="bipolar")
+    with pytest.raises(FloatingPointError, match="smaller learning rate"):
+        learning_rules.adaline(X * 100, t, eta=1.0, max_epochs=1000)
+
+
+def test_bad_inputs():
+    X, t = data.logic_gate("or")
+    with pytest.raises(ValueError, match="coding"):
+        learning_rules.hebbian(X, t)  # 0/1 targets with the default ±1 coding
+    with pytest.raises(ValueError, match=r"w0 has shape \(2,\)"):
+        learning_rules.perceptron(X, t, w0=[0, 0])
+    with pytest.raises(ValueError, match="logic gate"):
+        data.logic_gate("xand")
+    with pytest.raises(ValueError, match="w₂ = 0"):
+        neuron.boundary_line([1, 1, 0], [0, 1])
