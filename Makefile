@@ -7,10 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # nbgrader calls alembic (and jupyter-book calls jupyter) from PATH: the venv's bin comes first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
-# Matplotlib must never try to open a window.
-export MPLBACKEND := Agg
 
-.PHONY: book test install serve benchmark clean release grade help
+.PHONY: book test install serve benchmark clean release grade check help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
@@ -41,3 +39,18 @@ benchmark: install
 
 clean:
 	rm -rf _build .jupyter_cache test-output
+
+# The course (see `python -m grading --help`):
+#   make release                                  regenerate exercises/ from solutions/, verify nothing leaked
+#   make grade ASSIGNMENT=ps01_neuron [WORKERS=2]  grade submitted/*/ASSIGNMENT (sandboxed, parallel, resumable)
+#   make check NOTEBOOK=exercises/ps01_neuron/ps01_neuron.ipynb   a student's self-check of the visible tests
+release: install
+	$(PY) -m grading release
+
+grade: install
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=ps01_neuron [WORKERS=2]"; exit 2; }
+	$(PY) -m grading autograde $(ASSIGNMENT) $(if $(WORKERS),--workers $(WORKERS))
+
+check: install
+	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=exercises/ps01_neuron/ps01_neuron.ipynb"; exit 2; }
+	$(PY) -m grading check $(NOTEBOOK)

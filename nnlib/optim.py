@@ -132,7 +132,9 @@ class Adagrad(Optimizer):
         self.eps = eps
 
     def update(self, w, g, state):
-        G = state.setdefault("G", np.zeros_like(w))
+        G = state.get("G")
+        if G is None:
+            G = state["G"] = np.zeros_like(w)
         G += g * g
         w -= self.lr * g / (np.sqrt(G) + self.eps)
 
@@ -146,7 +148,9 @@ class RMSProp(Optimizer):
         self.rho, self.eps = in_range(rho, 0.0, 1.0, "decay ρ"), eps
 
     def update(self, w, g, state):
-        s = state.setdefault("s", np.zeros_like(w))
+        s = state.get("s")
+        if s is None:
+            s = state["s"] = np.zeros_like(w)
         s *= self.rho
         s += (1 - self.rho) * g * g
         w -= self.lr * g / (np.sqrt(s) + self.eps)
@@ -163,8 +167,9 @@ class Adam(Optimizer):
         self.eps = eps
 
     def update(self, w, g, state):
-        m = state.setdefault("m", np.zeros_like(w))
-        v = state.setdefault("v", np.zeros_like(w))
+        if "m" not in state:
+            state["m"], state["v"] = np.zeros_like(w), np.zeros_like(w)
+        m, v = state["m"], state["v"]
         m *= self.beta1
         m += (1 - self.beta1) * g
         v *= self.beta2

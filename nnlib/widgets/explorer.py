@@ -207,7 +207,7 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
     if (!window.Plotly) {{ root.querySelector(".nnlib-plot").textContent = "(this figure needs plotly.js)"; return; }}
     var spec = JSON.parse(root.querySelector(".nnlib-data").textContent);
     var plot = root.querySelector(".nnlib-plot");
-    var inputs = root.querySelectorAll("[data-index]");
+    var inputs = root.querySelectorAll(".nnlib-controls [data-index]");
     function draw() {{
       var k = 0;
       inputs.forEach(function(el) {{
