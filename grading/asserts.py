@@ -13,12 +13,23 @@ import numpy as np
 
 
 class CheckFailed(AssertionError):
-    """A test found a wrong answer; the message says what was expected and what came back."""
+    """A test found a wrong answer; the message says what was expected and what came back.
+
+    ``public`` (when given) says the same without the expected values, for hidden tests: the grader shows it
+    instead of the message when the check is part of a hidden test.
+    """
+
+    def __init__(self, message, public=None):
+        super().__init__(message)
+        self.public = public
 
 
 def _describe(x):
     if type(x) is np.ndarray:
         return f"an array of shape {x.shape} and dtype {x.dtype}"
+    describe = getattr(type(x), "_describe_for_grading", None)   # the grader's stand-ins for unsupported values
+    if describe is not None:
+        return describe(x)
     return f"a {type(x).__name__}"
 
 
@@ -26,6 +37,11 @@ def _hint(message, hint):
     if not hint:
         return message
     return f"{message}{'' if message.endswith(('?', '.')) else '.'} Hint: {hint}"
+
+
+def _fail(what, message, problem, hint):
+    """CheckFailed with the full message and its public form "hidden test: <what> — <problem>"."""
+    return CheckFailed(_hint(f"{what}: {message}", hint), public=_hint(f"hidden test: {what} — {problem}", hint))
 
 
 def _is_real_number(x):
@@ -41,10 +57,11 @@ def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
     """
     if isinstance(expected, np.ndarray):
         if type(actual) is not np.ndarray:
-            raise CheckFailed(_hint(f"{what}: expected a NumPy array of shape {expected.shape} but got "
-                                    f"{_describe(actual)}", hint))
+            raise _fail(what, f"expected a NumPy array of shape {expected.shape} but got {_describe(actual)}",
+                        f"returned {_describe(actual)} instead of a NumPy array of shape {expected.shape}", hint)
         if actual.dtype.kind not in "fiu":
-            raise CheckFailed(_hint(f"{what}: expected numbers but the array has dtype {actual.dtype}", hint))
+            raise _fail(what, f"expected numbers but the array has dtype {actual.dtype}",
+                        f"the array has dtype {actual.dtype}, expected numbers", hint)
         if actual.shape != expected.shape:
             extra = ""
             if actual.shape == expected.shape[::-1] and actual.ndim == 2:
@@ -53,26 +70,28 @@ def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
                 extra = " (same number of entries: check the axis of a sum or a reshape)"
             elif actual.ndim < expected.ndim:
                 extra = " (fewer dimensions: did a sum lose its axis? try keepdims=True)"
-            raise CheckFailed(_hint(f"{what}: expected shape {expected.shape} but got shape {actual.shape}{extra}",
-                                    hint))
+            raise _fail(what, f"expected shape {expected.shape} but got shape {actual.shape}{extra}",
+                        f"wrong shape: expected {expected.shape}, got {actual.shape}{extra}", hint)
         if not np.all(np.isfinite(actual)):
-            raise CheckFailed(_hint(f"{what}: the result contains NaN or infinity (an overflow, a log of 0, "
-                                    f"or a division by 0?)", hint))
+            raise _fail(what, "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)",
+                        "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)", hint)
         if not np.allclose(actual, expected, rtol=rtol, atol=atol):
             diff = np.abs(actual.astype(float) - expected)
             i = np.unravel_index(np.argmax(diff), diff.shape)
-            raise CheckFailed(_hint(f"{what}: wrong values; the largest difference is at index {tuple(map(int, i))}: "
-                                    f"expected {float(expected[i]):.6g}, got {float(actual[i]):.6g}"
-                                    + _ratio_hint(actual, expected), hint))
+            ratio = _ratio_hint(actual, expected)
+            raise _fail(what, f"wrong values; the largest difference is at index {tuple(map(int, i))}: "
+                              f"expected {float(expected[i]):.6g}, got {float(actual[i]):.6g}" + ratio,
+                        f"wrong values (shape {expected.shape})" + ratio, hint)
         return
     if not _is_real_number(actual):
-        raise CheckFailed(_hint(f"{what}: expected a number but got {_describe(actual)}", hint))
+        raise _fail(what, f"expected a number but got {_describe(actual)}",
+                    f"expected a number but got {_describe(actual)}", hint)
     actual = float(actual)
     if not np.isfinite(actual):
-        raise CheckFailed(_hint(f"{what}: expected a finite number, got {actual}", hint))
+        raise _fail(what, f"expected a finite number, got {actual}", f"expected a finite number, got {actual}", hint)
     if not np.isclose(actual, float(expected), rtol=rtol, atol=atol):
-        raise CheckFailed(_hint(f"{what}: expected {float(expected):.6g}, got {actual:.6g}"
-                                + _ratio_hint(np.array(actual), np.array(float(expected))), hint))
+        ratio = _ratio_hint(np.array(actual), np.array(float(expected)))
+        raise _fail(what, f"expected {float(expected):.6g}, got {actual:.6g}" + ratio, "wrong value" + ratio, hint)
 
 
 def _ratio_hint(actual, expected):
@@ -83,7 +102,8 @@ def _ratio_hint(actual, expected):
     mask = np.abs(expected) > 1e-12
     if mask.any():
         ratio = actual[mask] / expected[mask]
-        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0):
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0) \
+                and not np.isclose(ratio.flat[0], 0.0):
             return f" — every value is {ratio.flat[0]:.4g} times the expected one: a missing or extra factor?"
     return ""
 
@@ -91,10 +111,11 @@ def _ratio_hint(actual, expected):
 def assert_shape(actual, shape, what, hint=None):
     """``actual`` must be a NumPy array of exactly this shape."""
     if type(actual) is not np.ndarray:
-        raise CheckFailed(_hint(f"{what}: expected a NumPy array of shape {tuple(shape)} but got {_describe(actual)}",
-                                hint))
+        raise _fail(what, f"expected a NumPy array of shape {tuple(shape)} but got {_describe(actual)}",
+                    f"returned {_describe(actual)} instead of a NumPy array of shape {tuple(shape)}", hint)
     if actual.shape != tuple(shape):
-        raise CheckFailed(_hint(f"{what}: expected shape {tuple(shape)} but got shape {actual.shape}", hint))
+        raise _fail(what, f"expected shape {tuple(shape)} but got shape {actual.shape}",
+                    f"wrong shape: expected {tuple(shape)}, got {actual.shape}", hint)
 
 
 def assert_equal(actual, expected, what, hint=None):
@@ -109,10 +130,19 @@ def assert_equal(actual, expected, what, hint=None):
     else:
         raise TypeError(f"assert_equal compares ints, bools and strings, not {type(expected).__name__}")
     if not ok:
-        raise CheckFailed(_hint(f"{what}: expected {expected!r}, got {actual!r} ({type(actual).__name__})", hint))
+        raise _fail(what, f"expected {expected!r}, got {_show(actual)} ({type(actual).__name__})",
+                    f"wrong value (got {_show(actual)})", hint)
+
+
+def _show(x):
+    """repr of a value for a message, shortened (and never the repr of an object the grader does not know)."""
+    if getattr(type(x), "_describe_for_grading", None) is not None:
+        return _describe(x)
+    text = repr(x)
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def assert_true(condition, message):
     """A plain condition with a message (the condition must be a real bool)."""
     if not (isinstance(condition, (bool, np.bool_)) and bool(condition)):
-        raise CheckFailed(message)
+        raise CheckFailed(message, public=f"hidden test: {message}")

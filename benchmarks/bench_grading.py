@@ -1,0 +1,86 @@
+"""Benchmark of `python -m grading autograde`: 100 generated submissions of the demo assignment, graded serially
+(--workers 1) and with --workers 2, sandboxed; and once unsandboxed, to measure what the sandbox costs.
+
+    .venv/bin/python benchmarks/bench_grading.py [--n 100]
+
+Targets on the 2-core development machine: ≥ 1.8× the serial throughput with 2 workers, ≤ 1.5 s of sandbox
+overhead per notebook.  Not a test: the numbers depend on the machine and its load; it prints them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grading.autograde import autograde  # noqa: E402
+from tests.course.fixtures.demo import SOLUTIONS, SOURCE, submission, write_submission  # noqa: E402
+
+MISTAKES = [
+    {},
+    {"mse": "def mse(Y, T):\n    return float(np.sum((Y - T) ** 2))"},
+    {"sigmoid": "def sigmoid(a):\n    return np.zeros_like(a)"},
+    {"minibatches": "def minibatches(N, batch_size):\n    return [np.arange(N)]"},
+]
+
+
+def make_course(folder, n):
+    shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    shutil.copytree(SOURCE.parent, folder / "solutions" / "demo")
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "demo", "--force"], cwd=folder,
+                   env=env, check=True, capture_output=True)
+    release = json.loads((folder / "exercises" / "demo" / "demo.ipynb").read_text())
+    for i in range(n):
+        answers = dict(SOLUTIONS, **MISTAKES[i % len(MISTAKES)])
+        write_submission(folder, f"student{i:03d}", submission(release, answers))
+
+
+def run(template, workers, unsandboxed=False):
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        course = Path(tmp) / "course"
+        shutil.copytree(template, course)
+        started = time.perf_counter()
+        summary = autograde(course, "demo", workers=workers, unsandboxed=unsandboxed, progress=False,
+                            log=lambda m: None)
+        seconds = time.perf_counter() - started
+        report = json.loads((course / "autograded" / ".grading" / "demo" / "report.json").read_text())
+        entries = report["submissions"].values()
+        assert summary.graded == len(entries) and summary.failed == 0, summary.failures
+        per_notebook = sum(e["seconds"] for e in entries) / len(entries)
+        startup = sum(e["sandbox_seconds"] for e in entries) / len(entries)
+        return seconds, per_notebook, startup
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100, help="number of submissions (default 100)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-grading-template-") as tmp:
+        template = Path(tmp)
+        make_course(template, args.n)
+        serial, serial_each, startup = run(template, workers=1)
+        parallel, parallel_each, _ = run(template, workers=2)
+        bare, bare_each, _ = run(template, workers=1, unsandboxed=True)
+    n = args.n
+    print(f"{n} submissions of the demo assignment (7 test cells each), on {os.cpu_count()} cores")
+    print(f"  serial (--workers 1):      {serial:6.1f} s   {n / serial:5.2f} notebooks/s   "
+          f"{serial_each:.3f} s per notebook in its worker")
+    print(f"  parallel (--workers 2):    {parallel:6.1f} s   {n / parallel:5.2f} notebooks/s   "
+          f"{parallel_each:.3f} s per notebook in its worker")
+    print(f"  throughput ratio:          {serial / parallel:6.2f}×   (target ≥ 1.8×)")
+    print(f"  unsandboxed (--workers 1): {bare:6.1f} s   {bare_each:.3f} s per notebook")
+    print(f"  sandbox overhead:          {serial_each - bare_each:6.3f} s per notebook (sandboxed − unsandboxed); "
+          f"{startup:.3f} s of it starting bubblewrap + Python + NumPy   (target ≤ 1.5 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Command line of the course tooling: ``python -m grading {autograde,check,release} ...`` (run from the course
+folder, where nbgrader_config.py is).  ``python -m grading COMMAND --help`` explains each command."""
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+
+from .limits import Limits
+
+
+def _refuse(error):
+    print(f"refusing to grade: {error}.\nStudent code must run in a sandbox. To grade without isolation anyway "
+          f"(it can then read and change your files), pass --unsandboxed.", file=sys.stderr)
+    return 2
+
+
+def _autograde(args):
+    from .sandbox import SandboxUnavailable, check_sandbox
+    if not args.unsandboxed:
+        try:
+            check_sandbox()             # first, before the slow imports of nbgrader
+        except SandboxUnavailable as error:
+            return _refuse(error)
+    from .autograde import autograde
+    from .gradebook import GradebookError
+    defaults = Limits()
+    limits = Limits(notebook_seconds=args.timeout or defaults.notebook_seconds,
+                    cell_seconds=args.cell_timeout or defaults.cell_seconds,
+                    call_seconds=args.call_timeout or defaults.call_seconds,
+                    memory_mb=args.memory_mb or defaults.memory_mb,
+                    cpu_seconds=args.cpu_seconds or defaults.cpu_seconds)
+    if args.unsandboxed:
+        print("WARNING: --unsandboxed: the students' code runs with your permissions and can read and change "
+              "your files (solutions, gradebook). Marks are still decided outside their process.", file=sys.stderr)
+    try:
+        summary = autograde(args.course, args.assignment, workers=args.workers, scheduler=args.scheduler,
+                            unsandboxed=args.unsandboxed, limits=limits, students=args.student, force=args.force,
+                            progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr))
+    except SandboxUnavailable as error:
+        return _refuse(error)
+    except (FileNotFoundError, GradebookError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(summary.text())
+    for student, reason in sorted(summary.failures.items()):
+        print(f"  FAILED {student}: {reason}")
+    return 1 if summary.failed else 0
+
+
+def _check(args):
+    from .check import check
+    return check(args.notebook, timeout=args.timeout)
+
+
+def _release(args):
+    from .release import release
+    return release(args.course, args.assignment or None)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser(
+        "autograde", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="grade every submission of an assignment (sandboxed, parallel, resumable)",
+        description=textwrap.dedent("""\
+            Grade every submitted/<student>/ASSIGNMENT/ into nbgrader's gradebook and autograded/.
+
+            Each submission's code runs in a bubblewrap sandbox (no network, no course files, resource and time
+            limits); the tests from solutions/ run in this trusted process and decide the marks. Finished
+            submissions are journaled: a re-run or a run resumed after a crash skips them. Afterwards
+            `nbgrader generate_feedback ASSIGNMENT` and `nbgrader export` work as usual; the report is in
+            autograded/.grading/ASSIGNMENT/report.md. Exit status: 0 all graded, 1 some failed, 2 refused."""))
+    grade.add_argument("assignment", help="assignment name, e.g. ps01_neuron (a folder of solutions/)")
+    grade.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    grade.add_argument("--scheduler", metavar="ADDRESS", help="grade on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    grade.add_argument("--unsandboxed", action="store_true",
+                       help="run student code without bubblewrap (no isolation: only if you trust the code)")
+    grade.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
+    grade.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    grade.add_argument("--timeout", type=float, help=f"wall seconds per notebook (default {Limits.notebook_seconds:g})")
+    grade.add_argument("--cell-timeout", type=float, help=f"wall seconds per student cell (default "
+                                                           f"{Limits.cell_seconds:g})")
+    grade.add_argument("--call-timeout", type=float, help=f"wall seconds per call of a student function (default "
+                                                           f"{Limits.call_seconds:g})")
+    grade.add_argument("--memory-mb", type=int, help=f"address-space limit (default {Limits.memory_mb})")
+    grade.add_argument("--cpu-seconds", type=int, help=f"CPU-time limit (default {Limits.cpu_seconds})")
+    grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.set_defaults(run=_autograde)
+
+    check = commands.add_parser("check", help="student self-check: run a notebook's visible tests",
+                                description="Run NOTEBOOK in a fresh kernel, list the failing test cells with their "
+                                            "messages, exit 1 if any fails (0 if all pass).")
+    check.add_argument("notebook", help="path to your notebook, e.g. exercises/ps01_neuron/ps01_neuron.ipynb")
+    check.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    check.set_defaults(run=_check)
+
+    rel = commands.add_parser("release", help="regenerate exercises/ from solutions/ and verify nothing leaked",
+                              description="nbgrader generate_assignment --force for each assignment, then check "
+                                          "that no solution or hidden test reached exercises/.")
+    rel.add_argument("assignment", nargs="*", help="assignments (default: every folder of solutions/)")
+    rel.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    rel.set_defaults(run=_release)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""``python -m grading autograde ASSIGNMENT``: grade every submission, in parallel, and lose nothing.
+
+1. Check that the sandbox works (or that --unsandboxed was asked for), read the source's tests, make sure the
+   gradebook knows the assignment (nbgrader generate_assignment with a temporary release folder).
+2. Skip submissions the journal says are graded with the same key (same files, same tests) and whose grades are
+   in the gradebook; everything else becomes a job.
+3. Run the jobs on a process pool (``--workers N``) or on a Dask cluster (``--scheduler ADDRESS``), both through
+   the ``concurrent.futures`` interface: the same code path.  Workers return plain data.
+4. This process alone writes: the autograded notebook, the gradebook rows, then the journal line — one
+   submission at a time, as results arrive.  A run killed midway resumes where it stopped.
+5. Jobs whose worker crashed are retried once on a fresh pool; what still fails is listed with its reason.
+   A report (report.md / report.json) lists every submission: score, flags, or failure.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .course import Course
+from .gradebook import GradebookWriter, ensure_assignment
+from .journal import Journal, RunLock, submission_key
+from .limits import Limits
+from .report import write_report
+from .sandbox import check_course_not_exposed, check_sandbox
+from .source import load_assignment
+from .worker import grade_submission, warm_up
+
+
+@dataclass
+class Summary:
+    graded: int = 0
+    failed: int = 0
+    flagged: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    executor: str = ""
+    report: Path | None = None
+    failures: dict = field(default_factory=dict)        # student -> reason
+
+    def text(self):
+        done = self.graded + self.failed
+        rate = f", {self.seconds / done:.2f} s per submission" if done else ""
+        return (f"graded {self.graded} ({self.flagged} flagged), failed {self.failed}, skipped {self.skipped} "
+                f"(already graded) in {self.seconds:.1f} s on {self.executor}{rate}\nreport: {self.report}")
+
+
+def _write_atomic(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def make_executor(workers=None, scheduler=None):
+    """(executor, description, shutdown) — a local process pool, or a Dask cluster's executor."""
+    if scheduler:
+        from distributed import Client
+        client = Client(scheduler)
+        n = len(client.scheduler_info().get("workers", {}))
+        return client.get_executor(pure=False), f"Dask at {scheduler} ({n} workers)", client.close
+    workers = workers or os.cpu_count() or 1
+    # fork: workers start at once with everything imported; they never touch the parent's gradebook connection.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                  initializer=warm_up)
+    return pool, f"{workers} local worker process{'es' if workers > 1 else ''}", \
+        lambda: pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress(total, enabled):
+    try:
+        from tqdm import tqdm
+        return tqdm(total=total, unit="submission", disable=not enabled, dynamic_ncols=True)
+    except ImportError:         # pragma: no cover
+        class _Nothing:
+            def update(self, n=1): pass
+            def set_postfix_str(self, text): pass
+            def close(self): pass
+        return _Nothing()
+
+
+def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False, limits=None, students=None,
+              force=False, progress=True, log=print):
+    """Grade ``assignment`` for every student in ``root``/submitted; returns a Summary."""
+    started = time.monotonic()
+    course = Course(root)
+    limits = limits or Limits()
+    if not unsandboxed:
+        check_sandbox()
+        check_course_not_exposed(course.root)
+    spec = load_assignment(course, assignment)
+    for warning in spec.warnings:
+        log(f"warning: {warning}")
+    state = course.state_dir(assignment)
+    with RunLock(course.folder("autograded") / ".grading" / "lock"):
+        if ensure_assignment(course, assignment, spec):
+            log(f"recorded {assignment} in the gradebook from {course.source_dir(assignment)}")
+        run = _Run(course, assignment, spec, Journal(state / "journal.jsonl"), GradebookWriter(course, assignment))
+        try:
+            jobs = run.jobs(limits, not unsandboxed, students, force)
+            run.execute(jobs, workers, scheduler, progress, log)
+        finally:
+            run.writer.close()
+        summary = run.summary
+        latest = run.journal.latest()
+        entries = {s.student: latest[s.student] for s in course.submissions(assignment, students)
+                   if s.student in latest}
+        summary.seconds = time.monotonic() - started
+        summary.report = write_report(state, assignment, entries,
+                                      {"graded": summary.graded, "failed": summary.failed, "skipped": summary.skipped,
+                                       "seconds": summary.seconds, "executor": summary.executor})
+    return summary
+
+
+class _Run:
+    """One grading run: which submissions need grading, running them, saving each result as it arrives."""
+
+    def __init__(self, course, assignment, spec, journal, writer):
+        self.course, self.assignment, self.spec = course, assignment, spec
+        self.journal, self.writer = journal, writer
+        self.summary = Summary()
+        self.timestamps = {}
+        self.bar = None
+
+    def jobs(self, limits, sandboxed, students, force):
+        """student -> job, for every submission not already graded with the same files and tests."""
+        done, jobs = self.journal.latest(), {}
+        for submission in self.course.submissions(self.assignment, students):
+            key = submission_key(submission.path, self.spec.fingerprint, submission.linked)
+            if not force and self._already_graded(submission.student, key, done.get(submission.student, {})):
+                self.summary.skipped += 1
+                continue
+            self.timestamps[submission.student] = submission.timestamp
+            jobs[submission.student] = {"student": submission.student, "assignment": self.assignment, "key": key,
+                                        "spec": self.spec, "path": str(submission.path),
+                                        "linked": submission.linked, "limits": limits, "sandboxed": sandboxed}
+        return jobs
+
+    def _already_graded(self, student, key, entry):
+        folder = self.course.autograded_dir(student, self.assignment)
+        return entry.get("status") == "graded" and entry.get("key") == key \
+            and all((folder / f"{name}.ipynb").exists() for name in self.spec.notebooks) \
+            and self.writer.has_grades(student, self.spec)
+
+    def execute(self, jobs, workers, scheduler, progress, log):
+        """Grade the jobs in parallel; those whose worker crashed (a broken pool takes all its pending jobs with
+        it) or whose sandbox did not start are tried once more, each alone, and then listed as failed."""
+        if not jobs:
+            self.summary.executor = "nothing to do"
+            return
+        executor, self.summary.executor, shutdown = make_executor(workers, scheduler)
+        self.bar = _progress(len(jobs), progress)      # after the pool: its monitor thread is not forked
+        retry = {}
+        try:
+            futures = {executor.submit(grade_submission, job): student for student, job in jobs.items()}
+            for future in cf.as_completed(futures):
+                result = self._result(future, jobs[futures[future]])
+                if result["status"] == "failed" and result.get("retry"):
+                    retry[result["student"]] = jobs[result["student"]]
+                else:
+                    self.finish(result)
+        finally:
+            shutdown()
+        if retry:
+            log(f"retrying {len(retry)} submission(s) whose worker or sandbox failed, one at a time")
+        for job in retry.values():
+            executor, _, shutdown = make_executor(1, scheduler)
+            try:
+                self.finish(self._result(executor.submit(grade_submission, job), job))
+            finally:
+                shutdown()
+        self.bar.close()
+
+    @staticmethod
+    def _result(future, job):
+        try:
+            result = future.result()
+        except Exception as error:          # the worker process died, or the cluster lost it
+            return {"student": job["student"], "key": job["key"], "status": "failed", "retry": True,
+                    "reason": f"the grading worker failed: {type(error).__name__}: {error}"}
+        if result["status"] == "failed" and "sandbox" in (result["reason"] or ""):
+            result["retry"] = True
+        return result
+
+    def finish(self, result):
+        """Save one result: autograded notebooks, gradebook, then the journal line (so a crash loses nothing)."""
+        student, summary = result["student"], self.summary
+        if result["status"] == "graded":
+            try:
+                folder = self.course.autograded_dir(student, self.assignment)
+                for name, outcome in result["notebooks"].items():
+                    _write_atomic(folder / f"{name}.ipynb", outcome["autograded"])
+                if self.timestamps.get(student):
+                    _write_atomic(folder / "timestamp.txt", self.timestamps[student])
+                self.writer.record(result, self.timestamps.get(student))
+            except Exception as error:
+                result.update(status="failed", reason=f"could not save the grades: {type(error).__name__}: {error}")
+        entry = {"student": student, "key": result["key"], "status": result["status"], "worker": result.get("worker")}
+        if result["status"] == "graded":
+            entry.update(score=sum(o["score"] for o in result["notebooks"].values()),
+                         max_score=sum(o["max_score"] for o in result["notebooks"].values()),
+                         flags=result["flags"], seconds=round(result["seconds"], 3),
+                         sandbox_seconds=round(result["sandbox_seconds"], 3))
+            summary.graded += 1
+            summary.flagged += bool(result["flags"])
+        else:
+            entry["reason"] = result["reason"]
+            summary.failed += 1
+            summary.failures[student] = result["reason"]
+        self.journal.append(entry)
+        self.bar.update(1)
+        self.bar.set_postfix_str(f"failed {summary.failed}, flagged {summary.flagged}")

@@ -1,0 +1,103 @@
+"""Words for the student: what a failed test means, without ever quoting hidden test code.
+
+A failure in the *visible* part of a test cell shows the full assertion message (the student has that code).
+A failure in the *hidden* part shows only what was checked, in the instructor's words (the ``what`` and ``hint``
+given to the assertion helpers) and the kind of problem (wrong values, wrong shape, ...): never the hidden source,
+never its expected numbers, never a traceback.
+"""
+from __future__ import annotations
+
+from .asserts import CheckFailed
+from .sandbox import KernelDied, KernelTimeout
+
+MAX_MESSAGE = 1500
+
+
+class StudentError(Exception):
+    """The student's function raised an exception (it arrives as its type name and message)."""
+
+    def __init__(self, name, type_name, message):
+        super().__init__(f"{type_name}: {message}")
+        self.name, self.type_name, self.message = name, type_name, message
+
+
+class KernelUnavailable(Exception):
+    """The student's kernel cannot be used any more (it died or hung too often, or broke the protocol)."""
+
+
+class NotebookTimeLimit(Exception):
+    """The whole notebook ran out of its wall-time budget."""
+
+
+class ResultTooLarge(Exception):
+    """The student's function returned more data than the grader accepts."""
+
+
+def _clip(text, limit=MAX_MESSAGE):
+    text = " ".join(str(text).split()) if "\n" not in str(text) else str(text).strip()
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _names(used):
+    unique = list(dict.fromkeys(used))
+    return ", ".join(unique[-3:]) if unique else "your code"
+
+
+def failure_message(error, hidden, used, line=None):
+    """One readable sentence (or a few) saying why a test cell failed."""
+    prefix = "hidden test: " if hidden else ""
+    if isinstance(error, CheckFailed):
+        if not hidden:
+            return _clip(str(error))
+        public = getattr(error, "public", None)          # already says "hidden test: ..."
+        if public:
+            return _clip(public if public.startswith(prefix) else prefix + public)
+        return _clip(f"{prefix}a check of {_names(used)} on other inputs failed")
+    if isinstance(error, NameError):
+        name = getattr(error, "name", None) or str(error).split("'")[1:2] or ["a name"]
+        name = name if isinstance(name, str) else name[0]
+        return _clip(f"{prefix}{name} is not defined in your notebook (was its cell deleted, renamed, or did it "
+                     f"fail to run?)")
+    if isinstance(error, StudentError):
+        if error.type_name == "NotImplementedError" and not error.message:
+            return _clip(f"{prefix}{error.name.removesuffix('(...)')} is not implemented yet (it raised "
+                         f"NotImplementedError)")
+        said = f": {error.message}" if error.message else ""
+        return _clip(f"{prefix}calling {error.name} raised {error.type_name}{said}")
+    if isinstance(error, ResultTooLarge):
+        return _clip(f"{prefix}{_names(used)} returned {error} (far more than the task asks for)")
+    if isinstance(error, KernelTimeout):
+        return _clip(f"{prefix}{_names(used)} did not return in time (an endless loop, or far too slow?)")
+    if isinstance(error, KernelDied):
+        return _clip(f"{prefix}your notebook's Python process ended while running {_names(used)}: {error}")
+    if isinstance(error, (KernelUnavailable, NotebookTimeLimit)):
+        return _clip(f"not run: {error}")
+    if isinstance(error, AssertionError):
+        if hidden:
+            return _clip(f"{prefix}a check of {_names(used)} on other inputs failed")
+        text = str(error)
+        return _clip(text if text else f"this check failed: {line}" if line else "an assertion failed")
+    if hidden:
+        return _clip(f"{prefix}checking {_names(used)} raised {type(error).__name__} (does it return the type "
+                     f"and shape that the task asks for?)")
+    where = f" in `{line.strip()}`" if line else ""
+    return _clip(f"{type(error).__name__}: {error}{where}")
+
+
+def verdict_text(verdict):
+    points = f"{_number(verdict['score'])}/{_number(verdict['points'])} points"
+    if verdict["passed"]:
+        return f"✔ passed, {points}"
+    return f"✘ failed, {points}: {verdict['message']}"
+
+
+def _number(x):
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def verdict_output(verdict):
+    """The output a test cell shows in the autograded notebook and the feedback: a stream, or an error."""
+    text = verdict_text(verdict)
+    if verdict["passed"]:
+        return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
+    return {"output_type": "error", "ename": "TestFailed", "evalue": text, "traceback": [text]}
