@@ -136,7 +136,6 @@ class Explorer:
     def widget(self):
         """The live ipywidgets version: controls that re-render the figure on every change."""
         import ipywidgets as w
-        from IPython.display import display
 
         inputs = {}
         for name, values in self.controls.items():
@@ -148,9 +147,10 @@ class Explorer:
         out = w.Output()
 
         def redraw(_=None):
-            with out:
-                out.clear_output(wait=True)
-                display(self.figure(**{n: c.value for n, c in inputs.items()}))
+            # Replace the output directly rather than through ``with out:`` display capture, whose comm
+            # messages can stall a notebook executed headless (nbclient) until its cell timeout.
+            out.outputs = ()
+            out.append_display_data(self.figure(**{n: c.value for n, c in inputs.items()}))
 
         for control in inputs.values():
             control.observe(redraw, names="value")
