@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # nbgrader calls alembic (and jupyter-book calls jupyter) from PATH: the venv's bin comes first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
+# Textbook-sized matrices gain nothing from BLAS threads, and on a busy 2-core machine the threads of
+# parallel kernels fight each other (measured: a chapter 3× slower). `make benchmark` leaves this unset.
+BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 .PHONY: book test install serve benchmark clean release grade check help
 
@@ -25,14 +28,14 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 book: install
-	jupyter-book build -W --keep-going .
+	$(BLAS_ONE_THREAD) jupyter-book build -W --keep-going .
 	@echo "The book is built: open $(abspath _build/html/index.html) (or run 'make serve')."
 
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 8000
 
 test: install
-	$(PY) -m pytest
+	$(BLAS_ONE_THREAD) $(PY) -m pytest
 
 benchmark: install
 	@# PyTorch is an optional peer: torch 2.13.0 (CPU build) installs from this machine's wheel cache.

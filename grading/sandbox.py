@@ -254,10 +254,13 @@ def runner_command(staging: Staging, limits: Limits, fds, sandboxed, workdir_nam
     bwrap = bwrap_executable()
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed on this machine")
-    return [bwrap, *_namespace_args(), *_system_binds(), *python_binds(),
+    # /tmp is mounted before the Python installation, which may itself live under /tmp (a fresh clone's
+    # .venv): bwrap applies mounts in order, so a later tmpfs would hide it.
+    return [bwrap, *_namespace_args(), *_system_binds(),
+            "--perms", "1777", "--size", str(max(limits.scratch_mb // 4, 16) * mb), "--tmpfs", "/tmp",
+            *python_binds(),
             "--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--size", str(limits.scratch_mb * mb), "--tmpfs", BOX_HOME,
-            "--perms", "1777", "--size", str(max(limits.scratch_mb // 4, 16) * mb), "--tmpfs", "/tmp",
             "--perms", "0755", "--dir", BOX_GRADER,
             "--ro-bind", str(staging.root / "runner"), f"{BOX_GRADER}/runner",
             "--ro-bind", str(staging.root / "lib"), f"{BOX_GRADER}/lib",

@@ -4,6 +4,7 @@
   activations and of gradients roughly constant through tanh/sigmoid layers.
 * ``glorot_normal``: W ~ N(0, 2 / (n_in + n_out)).
 * ``he`` (Kaiming, normal): W ~ N(0, 2 / n_in); the factor 2 makes up for ReLU zeroing half its inputs.
+* ``lecun`` (normal): W ~ N(0, 1 / n_in); the variance SELU's self-normalization is derived for.
 * ``normal``: W ~ N(0, 1) — the naive choice, kept to show what goes wrong with it.
 * ``small``: W ~ N(0, 0.01²).
 * ``zeros``: every weight 0 (shows the symmetry problem: all hidden units stay identical).
@@ -26,6 +27,7 @@ SCHEMES = {
     "xavier": _glorot,
     "glorot_normal": lambda rng, n_in, n_out: rng.normal(0, np.sqrt(2.0 / (n_in + n_out)), (n_out, n_in)),
     "he": lambda rng, n_in, n_out: rng.normal(0, np.sqrt(2.0 / n_in), (n_out, n_in)),
+    "lecun": lambda rng, n_in, n_out: rng.normal(0, np.sqrt(1.0 / n_in), (n_out, n_in)),
     "normal": lambda rng, n_in, n_out: rng.normal(0, 1.0, (n_out, n_in)),
     "small": lambda rng, n_in, n_out: rng.normal(0, 0.01, (n_out, n_in)),
     "zeros": lambda rng, n_in, n_out: np.zeros((n_out, n_in)),

@@ -18,7 +18,9 @@ from ._checks import as_2d, same_shape
 from .layers import Dense
 from .regularization import penalty, penalty_gradient
 
-RELU_FAMILY = {"relu", "leaky_relu", "elu", "selu"}
+# Default initialization per activation: He for ReLU-like units, Glorot for everything else.  (SELU's
+# self-normalization is derived for Var(w) = 1/n_in: pass init="lecun" for it; chapter 10 shows both.)
+DEFAULT_INIT = {"relu": "he", "leaky_relu": "he", "elu": "he", "selu": "he"}
 
 
 def _per_layer(value, n, what):
@@ -33,7 +35,7 @@ class MLP:
 
     ``sizes`` lists the units per layer, inputs first: ``MLP([2, 3, 1])`` has 2 inputs, one hidden
     layer of 3 units and 1 output.  ``hidden`` names the hidden activation (or one per hidden layer),
-    ``output`` the output activation.  ``init`` defaults to He for the ReLU family and Glorot otherwise.
+    ``output`` the output activation.  ``init`` defaults to He for the ReLU family (incl. SELU) and Glorot otherwise; it applies to every layer.
     ``dropout`` (one rate, or one per hidden layer) applies inverted dropout to hidden outputs during
     training; ``l2`` and ``l1`` add weight decay to the loss.
     """
@@ -55,7 +57,7 @@ class MLP:
         self.layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             act = activations.get(names[i])
-            scheme = init or ("he" if act.name in RELU_FAMILY else "glorot")
+            scheme = init or DEFAULT_INIT.get(act.name, "glorot")
             p = dropout[i] if i < n_hidden else 0.0
             self.layers.append(Dense(n_in, n_out, act, scheme, rng, self.dtype, dropout=p))
         self.output = self.layers[-1].activation.name

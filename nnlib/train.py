@@ -137,6 +137,8 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
 
 
 def _progress(total):
-    from tqdm.auto import tqdm
+    # The text bar (not tqdm.auto's widget): it works in a terminal and in Jupyter, and an executed
+    # notebook keeps its final state ("100% … 50/50") rather than a widget's first frame.
+    from tqdm import tqdm
 
-    return tqdm(total=int(total), desc="training", unit="epoch", leave=False)
+    return tqdm(total=int(total), desc="training", unit="epoch", leave=True)

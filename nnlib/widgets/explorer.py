@@ -31,14 +31,13 @@ def compact(obj):
         return {k: compact(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [compact(v) for v in obj]
-    if isinstance(obj, np.ndarray) and obj.dtype.kind in "fiu":
-        arr = obj.astype(float)
-        finite = np.isfinite(arr)
-        scale = np.abs(arr[finite]).max() if finite.any() else 0.0
-        decimals = max(0, SIGNIFICANT - int(np.ceil(np.log10(scale)))) if scale > 0 else 0
-        out = np.round(np.where(finite, arr, 0.0), decimals).astype(object)
-        out[~finite] = None
-        return out.tolist()
+    if isinstance(obj, np.ndarray) and obj.dtype.kind in "iub":
+        return obj.tolist()
+    if isinstance(obj, np.ndarray) and obj.dtype.kind == "f":
+        # Each number keeps SIGNIFICANT significant digits of its own, so tiny values on a log axis survive.
+        out = np.array([float(f"{v:.{SIGNIFICANT}g}") if np.isfinite(v) else None for v in obj.ravel().tolist()],
+                       dtype=object)
+        return out.reshape(obj.shape).tolist()
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     if isinstance(obj, (np.floating, float)):

@@ -60,3 +60,13 @@ def test_gradcheck_refuses_float32():
     net = nnlib.MLP([2, 1], dtype=np.float32)
     with pytest.raises(ValueError, match="float64"):
         nnlib.gradcheck.check_gradients(net, np.zeros((1, 2)), np.zeros((1, 1)))
+
+
+def test_default_initialization_per_activation():
+    import numpy as np
+
+    net = nnlib.MLP([400, 400, 400, 1], hidden=["relu", "tanh"], seed=0)
+    stds = [float(np.std(layer.W)) for layer in net.layers[:2]]
+    assert np.allclose(stds, [np.sqrt(2 / 400), np.sqrt(1 / 400)], rtol=0.02)  # He, Glorot
+    lecun = nnlib.MLP([400, 400, 1], hidden="selu", init="lecun", seed=0)
+    assert np.std(lecun.layers[0].W) == pytest.approx(np.sqrt(1 / 400), rel=0.02)

@@ -41,6 +41,7 @@ def test_mimebundle_carries_widget_and_html():
 def test_compact_rounds_and_nulls():
     out = compact({"y": np.array([1.23456789, np.nan, np.inf]), "n": np.int64(3)})
     assert out == {"y": [1.235, None, None], "n": 3}
+    assert compact(np.array([[1.0, 1e-6]])) == [[1.0, 1e-6]]  # small values keep their own digits
     json.dumps(out, allow_nan=False)
 
 
