@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
-from .explorer import Explorer
-from .neuron import styled_template
+from .explorer import Explorer, styled_template
 
 NAMES = ("linear", "step", "sign", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus")
 POINTS = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)

@@ -17,8 +17,7 @@ import numpy as np
 from .. import data, metrics, optim
 from ..mlp import MLP
 from ..train import fit
-from .explorer import Explorer
-from .neuron import styled_template
+from .explorer import Explorer, styled_template
 
 DATASETS = ("circles", "spirals")       # the explorer's default choices
 ALL_DATASETS = ("two moons", "circles", "spirals")

@@ -167,6 +167,34 @@ class Explorer:
         return bundle
 
 
+def styled_template(styles):
+    """Plotly's default template with ``styles`` as the cycle of scatter-trace defaults.
+
+    Traces then need not repeat their style in every precomputed frame, which keeps the page small.
+    Set it as a whole (``layout["template"] = ...``): plotly.py's update_layout would merge it.
+    """
+    import plotly.io as pio
+
+    template = pio.templates["plotly"].to_plotly_json()
+    template["data"]["scatter"] = [dict(style, type="scatter") for style in styles]
+    return template
+
+
+def one_blas_thread():
+    """A context in which NumPy's BLAS uses one thread.
+
+    A precomputation over many small matrices gains nothing from BLAS threads; on a machine busy with
+    other processes they only add synchronization and can make it several times slower.
+    """
+    try:
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    except ImportError:  # pragma: no cover
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _fmt(value):
     return f"{value:g}" if isinstance(value, (int, float, np.number)) else str(value)
 

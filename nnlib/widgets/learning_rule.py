@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import learning_rules, neuron
-from .explorer import Explorer
-from .neuron import boundary_segment, positive_region, styled_template
+from .explorer import Explorer, styled_template
+from .neuron import boundary_segment, positive_region
 
 # Eight points: class +1 up and to the right, class −1 down and to the left, with two near the boundary.
 POINTS = np.array([[1.0, 1.5], [2.0, 0.5], [0.3, 0.9], [1.2, -0.2],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import data, neuron
-from .explorer import Explorer
+from .explorer import Explorer, styled_template
 
 BOX = (-0.75, 1.75)                      # the square of the input plane that is drawn
 BIASES = [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
@@ -91,15 +91,6 @@ STYLES = [
     {"mode": "markers+text", "textposition": "top center",                            # truth table
      "marker": {"size": 18, "line": {"color": "black", "width": 1}}},
 ]
-
-
-def styled_template(styles):
-    """Plotly's default template with ``styles`` as the cycle of scatter-trace defaults."""
-    import plotly.io as pio
-
-    template = pio.templates["plotly"].to_plotly_json()
-    template["data"]["scatter"] = [dict(style, type="scatter") for style in styles]
-    return template
 
 
 def neuron_explorer(biases=BIASES, weights=WEIGHTS, w=(-0.5, 1.0, 1.0)):

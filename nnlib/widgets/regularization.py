@@ -21,7 +21,7 @@ import numpy as np
 from .. import data, losses, metrics, optim
 from ..mlp import MLP
 from ..train import fit
-from .explorer import Explorer
+from .explorer import Explorer, one_blas_thread
 
 L2_VALUES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1]
 DROPOUT_RATES = [0.0, 0.2, 0.4, 0.6]
@@ -29,21 +29,6 @@ SIZES = (2, 64, 64, 1)
 EPOCHS, EVERY, LEARNING_RATE = 200, 4, 0.01
 X_RANGE, Y_RANGE = (-1.6, 2.6), (-1.3, 1.8)
 GRID = 30
-
-
-def _one_blas_thread():
-    """Run the precomputation's small matrix products on one BLAS thread.
-
-    With matrices this small, extra BLAS threads only add synchronization; on a machine busy with
-    other processes they can make the precomputation ten times slower.
-    """
-    try:
-        from threadpoolctl import threadpool_limits  # installed with scikit-learn
-    except ImportError:  # pragma: no cover
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def moons_task(n_train=40, n=400, noise=0.3, seed=1):
@@ -68,7 +53,7 @@ def train(l2, p, train_set, val_set, sizes=SIZES, epochs=EPOCHS, every=EVERY, lr
             curves["train"].append(losses.binary_cross_entropy(net.predict(train_set[0]), train_set[1]))
             curves["val"].append(losses.binary_cross_entropy(net.predict(val_set[0]), val_set[1]))
 
-    with _one_blas_thread():
+    with one_blas_thread():
         fit(net, *train_set, loss="binary_cross_entropy", optimizer=optim.Adam(lr=lr), epochs=epochs, seed=seed,
             metrics=[], progress=False, callback=record)
     return net, {k: np.array(v) for k, v in curves.items()}
@@ -102,7 +87,7 @@ def regularization_explorer(l2_values=L2_VALUES, dropout_rates=DROPOUT_RATES, n_
 
     def render(l2, p):
         net, curves = run(l2, p)
-        with _one_blas_thread():
+        with one_blas_thread():
             prob = np.round(net.predict(grid)[:, 0].reshape(GRID, GRID), 2)
         acc_train = metrics.accuracy(net.predict(train_set[0]), train_set[1])
         acc_val = metrics.accuracy(net.predict(val_set[0]), val_set[1])

@@ -18,26 +18,11 @@ import numpy as np
 
 from .. import data
 from ..mlp import MLP
-from .explorer import Explorer
+from .explorer import Explorer, one_blas_thread
 
 DEPTHS = [2, 5, 10, 15, 20]
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu"]
 INITS = ["normal", "small", "glorot", "he"]
-
-
-def _one_blas_thread():
-    """Run the precomputation's small matrix products on one BLAS thread.
-
-    With matrices this small, extra BLAS threads only add synchronization; on a machine busy with
-    other processes they can make the precomputation ten times slower.
-    """
-    try:
-        from threadpoolctl import threadpool_limits  # installed with scikit-learn
-    except ImportError:  # pragma: no cover
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def digits_batch(n=256, seed=0):
@@ -60,7 +45,7 @@ def layer_statistics(depth, activation, init, X, T, width=64, seed=0):
     ``norms[l]`` is the Frobenius norm ‖∂E/∂W⁽ˡ⁺¹⁾‖ of layer l + 1 (the last entry is the output layer).
     """
     net = deep_net(depth, activation, init, X.shape[1], T.shape[1], width, seed)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"), _one_blas_thread():
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"), one_blas_thread():
         grads = net.gradients(X, T, loss="cross_entropy")
     spread = np.array([float(layer.z.std()) for layer in net.layers[:-1]])
     norms = np.array([float(np.linalg.norm(dW)) for dW, _ in grads])
