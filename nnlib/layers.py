@@ -41,8 +41,8 @@ class Dense:
         self.a = z_in @ self.W.T + self.b
         if self.activation.name == "softmax":  # keep log z too: the cross-entropy then needs no second exp
             self.z, self.log_z = self.activation.forward_with_log(self.a)
-        else:
-            self.z, self.log_z = self.activation(self.a), None
+        else:  # a is already a float array: skip the activation's input conversion
+            self.z, self.log_z = self.activation._f(self.a), None
         self.mask = None
         if training and self.dropout > 0:
             # Scaling by 1/(1 − p) at training time means evaluation needs no rescaling at all.

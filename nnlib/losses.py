@@ -128,7 +128,7 @@ def loss_from_logits(output, loss, A, Y, T, log_Y=None):
     act, loss = activations.get(output), get(loss)
     if (act.name, loss.name) == ("softmax", "cross_entropy"):
         if log_Y is not None:
-            return float(-np.sum(T * log_Y) / len(Y))
+            return float(-np.vdot(T, log_Y) / len(Y))  # Σ t log y in one call (no temporary array)
         return cross_entropy_with_logits(A, T)
     if (act.name, loss.name) == ("sigmoid", "binary_cross_entropy"):
         return binary_cross_entropy_with_logits(A, T)

@@ -143,12 +143,13 @@ class MLP:
         out = self.layers[-1]
         grad = None
         delta = losses.output_delta(out.activation, loss, out.a, self.Y, T)
+        decay = self.l2 or self.l1
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             if grad is not None:
                 delta = layer.backward_from_output(grad)
             grad = layer.set_delta(delta, need_input_grad=i > 0)
-            if self.l2 or self.l1:
+            if decay:
                 layer.dW = layer.dW + penalty_gradient(layer.W, self.l2, self.l1)
         return [(layer.dW, layer.db) for layer in self.layers]
 

@@ -85,10 +85,13 @@ class Optimizer:
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
         self.t += 1
         for i, (w, g) in enumerate(zip(params, grads)):
-            if w.shape != np.shape(g):
+            if w.shape != getattr(g, "shape", None):
                 raise ValueError(f"shape mismatch: parameter {i} has shape {w.shape} "
                                  f"but its gradient has shape {np.shape(g)}")
-            self.update(w, g, self.state.setdefault(i, {}))
+            state = self.state.get(i)
+            if state is None:
+                state = self.state[i] = {}
+            self.update(w, g, state)
 
     def reset(self):
         self.t, self.state = 0, {}

@@ -91,17 +91,17 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
     for epoch in range(int(epochs)):
         optimizer.start_epoch(epoch)
         total, count = 0.0, 0
-        for idx in batches(len(X), batch_size, shuffle, rng):
-            x, t = X[idx], T[idx]
-            with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported just below
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported by _check_finite
+            for idx in batches(len(X), batch_size, shuffle, rng):
+                x, t = X[idx], T[idx]
                 net.forward(x, training=True, checked=True)
                 batch_loss = net.current_loss(t, loss, checked=True)
-            _check_finite(batch_loss, epoch, optimizer)
-            net.backward(t, loss, checked=True)
-            optimizer.step(params, net.parameter_gradients(trainable_only=True))
-            total += batch_loss * len(idx)
-            count += len(idx)
-            history.iterations += 1
+                _check_finite(batch_loss, epoch, optimizer)
+                net.backward(t, loss, checked=True)
+                optimizer.step(params, net.parameter_gradients(trainable_only=True))
+                total += batch_loss * len(idx)
+                count += len(idx)
+                history.iterations += 1
         history.loss.append(total / count)
         history.lr.append(float(optimizer.lr))
         if metric_fns:
