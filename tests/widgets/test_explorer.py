@@ -1,6 +1,5 @@
 """The explorer mechanism: one display carrying a live widget and a precomputed static page."""
 import json
-import re
 
 import numpy as np
 import pytest
@@ -8,11 +7,7 @@ import pytest
 from nnlib import data, linear_regression
 from nnlib.widgets import Explorer, compact, gradient_descent_explorer
 from nnlib.widgets.gradient_descent import trajectory
-
-
-def static_spec(html):
-    return json.loads(re.search(r'<script type="application/json" class="nnlib-data">(.*?)</script>', html, re.S)
-                      .group(1).replace("<\\/", "</"))
+from tests.widgets.pages import static_spec
 
 
 def toy():

@@ -1,7 +1,5 @@
 """Parts I–II explorers: neuron (1), learning-rule stepper (2), activation (3) and capacity (4)."""
 import itertools
-import json
-import re
 
 import numpy as np
 import pytest
@@ -13,22 +11,9 @@ from nnlib.widgets.capacity import DATASETS, capacity_explorer, dataset, regions
 from nnlib.widgets.learning_rule import LABELS, POINTS, START, learning_rule_explorer, run, weights_after
 from nnlib.widgets.neuron import (BOOLEAN_FUNCTIONS, boolean_function, boundary_segment, neuron_explorer,
                                   positive_region, truth_table)
+from tests.widgets.pages import frame_of, n_combinations, static_spec
 
 SIZE_LIMIT = 300_000
-
-
-def static_spec(html):
-    return json.loads(re.search(r'<script type="application/json" class="nnlib-data">(.*?)</script>', html, re.S)
-                      .group(1).replace("<\\/", "</"))
-
-
-def frame_of(explorer, spec, **values):
-    """The precomputed frame for a combination (row-major over the controls, as the page indexes it)."""
-    return spec["frames"][explorer.combinations().index(explorer.initial | values)]
-
-
-def n_combinations(explorer):
-    return int(np.prod([len(v) for v in explorer.controls.values()]))
 
 
 # ---- explorer 1: the neuron -----------------------------------------------------------------------

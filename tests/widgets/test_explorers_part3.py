@@ -4,7 +4,6 @@ Each explorer builds, its static page has one frame per combination of control v
 values give different frames, the page stays small, and the numbers it shows are the ones nnlib computes.
 """
 import json
-import re
 
 import numpy as np
 import pytest
@@ -17,22 +16,9 @@ from nnlib.widgets.explorer import Explorer, compact
 from nnlib.widgets.gradient_descent_batches import gradient_descent_batches_explorer, minibatch_path
 from nnlib.widgets.optimizer_race import OPTIMIZERS, SURFACES, optimizer_race_explorer, race, run
 from nnlib.widgets.playground import (STATIC_GRID, SharedTracesExplorer, load_dataset, playground_explorer, train)
+from tests.widgets.pages import n_combinations, static_spec
 
 MAX_HTML = 300_000
-
-
-def static_spec(html):
-    """The JSON of a static page, with shared traces put back in place (as the page's script does)."""
-    spec = json.loads(re.search(r'<script type="application/json" class="nnlib-data">(.*?)</script>', html, re.S)
-                      .group(1).replace("<\\/", "</"))
-    shared = spec.pop("shared", [])
-    for frame in spec["frames"]:
-        frame["data"] = [shared[t["$shared"]] if isinstance(t, dict) and "$shared" in t else t for t in frame["data"]]
-    return spec
-
-
-def n_combinations(explorer):
-    return int(np.prod([len(v) for v in explorer.controls.values()]))
 
 
 # ---- optimizer race ---------------------------------------------------------------------------

@@ -1,6 +1,4 @@
 """Part IV explorers: vanishing gradients (explorer 8) and regularization (explorer 9)."""
-import json
-import re
 
 import numpy as np
 import pytest
@@ -8,16 +6,7 @@ import pytest
 import nnlib
 from nnlib.widgets.regularization import moons_task, regularization_explorer, train
 from nnlib.widgets.vanishing_gradients import digits_batch, layer_statistics, vanishing_gradients_explorer
-
-
-def static_spec(html):
-    return json.loads(re.search(r'<script type="application/json" class="nnlib-data">(.*?)</script>', html, re.S)
-                      .group(1).replace("<\\/", "</"))
-
-
-def frame_index(explorer, **values):
-    """Index of a combination in the static page (row-major over the controls, as the page computes it)."""
-    return explorer.combinations().index(explorer.initial | values)
+from tests.widgets.pages import frame_index, static_spec
 
 
 # ---- explorer 8: vanishing gradients ------------------------------------------------------------
