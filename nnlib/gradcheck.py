@@ -43,8 +43,10 @@ def rel_error(a, b):
 def check_gradients(net, X, T, loss="mse", h=1e-5):
     """Compare ``net.backward`` with numerical gradients of ``net.loss`` for every W and b.
 
-    Returns one dict per layer: ``{"layer": i, "W": rel. error, "b": rel. error}``.  Dropout is
-    switched off (its random mask would make the loss a different function at every call).
+    Returns one dict per layer: ``{"layer": i, "W": rel. error, "b": rel. error, "W_abs": largest
+    absolute difference, "b_abs": ...}``.  The absolute difference matters where a gradient is itself
+    tiny (a saturated unit): there the relative error only measures round-off.  Dropout is switched off
+    (its random mask would make the loss a different function at every call).
     """
     if net.dtype != np.float64:
         raise ValueError("gradient checking needs a float64 network; float32 round-off swamps the differences")
@@ -52,10 +54,13 @@ def check_gradients(net, X, T, loss="mse", h=1e-5):
     f = lambda _: net.loss(X, T, loss)
     report = []
     for i, layer in enumerate(net.layers):
+        num_W, num_b = numerical_gradient(f, layer.W, h), numerical_gradient(f, layer.b, h)
         report.append({
             "layer": i + 1,
-            "W": rel_error(analytic[i][0], numerical_gradient(f, layer.W, h)),
-            "b": rel_error(analytic[i][1], numerical_gradient(f, layer.b, h)),
+            "W": rel_error(analytic[i][0], num_W),
+            "b": rel_error(analytic[i][1], num_b),
+            "W_abs": float(np.max(np.abs(analytic[i][0] - num_W))),
+            "b_abs": float(np.max(np.abs(analytic[i][1] - num_b))),
         })
     return report
 

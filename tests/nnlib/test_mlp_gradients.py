@@ -1,12 +1,14 @@
 """MLP backpropagation against central finite differences (float64, relative error < 1e-6), for every
 hidden activation × every output/loss pairing, random shapes and batch sizes."""
+import zlib
+
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nnlib
-from nnlib.gradcheck import check_gradients, numerical_gradient, rel_error, worst
+from nnlib.gradcheck import check_gradients, numerical_gradient, rel_error
 
 HIDDEN = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus"]
 PAIRINGS = [  # (output activation, loss)
@@ -14,6 +16,21 @@ PAIRINGS = [  # (output activation, loss)
     ("sigmoid", "mse"), ("tanh", "sse"), ("softplus", "mse"), ("softmax", "mse"), ("sigmoid", "sse"),
 ]
 TOL = 1e-6
+# Not twice differentiable at a = 0: a pre-activation within h·|x| of 0 makes the central difference
+# straddle the kink and lose its O(h²) accuracy, so such draws say nothing about backprop.
+KINKED = {"relu", "leaky_relu", "elu", "selu"}
+
+
+ABS_FLOOR = 1e-8  # a gradient this small (a saturated unit) is checked absolutely: its relative error is round-off
+
+
+def gradients_agree(report):
+    return all(row[k] < TOL or row[f"{k}_abs"] < ABS_FLOOR for row in report for k in ("W", "b"))
+
+
+def near_kink(net, X, margin=1e-3):
+    net.forward(X)
+    return any(layer.activation.name in KINKED and np.any(np.abs(layer.a) < margin) for layer in net.layers[:-1])
 
 
 def make_net(sizes, hidden, output, seed, **kw):
@@ -43,9 +60,13 @@ def problem(output, loss, sizes, N, seed):
 @pytest.mark.parametrize("output,loss", PAIRINGS)
 def test_every_activation_and_pairing(hidden, output, loss):
     sizes = [3, 4, 5, 3] if output == "softmax" else [3, 4, 5, 2]
-    X, T = problem(output, loss, sizes, N=7, seed=hash((hidden, output, loss)) % 1000)
+    seed = zlib.crc32(f"{hidden}-{output}-{loss}".encode()) % 1000  # fixed per case (hash() is salted)
     net = make_net(sizes, hidden, output, seed=1)
-    assert worst(check_gradients(net, X, T, loss)) < TOL
+    X, T = problem(output, loss, sizes, N=7, seed=seed)
+    while near_kink(net, X):
+        seed += 1000
+        X, T = problem(output, loss, sizes, N=7, seed=seed)
+    assert gradients_agree(check_gradients(net, X, T, loss))
 
 
 @given(sizes=st.lists(st.integers(1, 6), min_size=2, max_size=5), N=st.integers(1, 9),
@@ -57,14 +78,15 @@ def test_random_shapes_and_batches(sizes, N, hidden, pairing, seed):
         sizes[-1] = max(sizes[-1], 2)
     X, T = problem(output, loss, sizes, N, seed)
     net = make_net(sizes, hidden, output, seed=seed)
-    assert worst(check_gradients(net, X, T, loss)) < TOL
+    assume(not near_kink(net, X))
+    assert gradients_agree(check_gradients(net, X, T, loss))
 
 
 @pytest.mark.parametrize("l2,l1", [(0.1, 0.0), (0.0, 0.05), (0.2, 0.03)])
 def test_weight_decay_gradients(l2, l1):
     X, T = problem("softmax", "cross_entropy", [4, 6, 3], 8, 5)
     net = nnlib.MLP([4, 6, 3], hidden="tanh", output="softmax", seed=2, l2=l2, l1=l1)
-    assert worst(check_gradients(net, X, T, "cross_entropy")) < TOL
+    assert gradients_agree(check_gradients(net, X, T, "cross_entropy"))
     # the penalty is part of the loss and only weights are penalized
     plain = nnlib.MLP([4, 6, 3], hidden="tanh", output="softmax", seed=2)
     expected = sum(0.5 * l2 * np.sum(L.W ** 2) + l1 * np.sum(np.abs(L.W)) for L in plain.layers)
