@@ -7,6 +7,8 @@ Jacobian (softmax is the one activation whose outputs depend on every input).
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from ._checks import unknown_name
@@ -32,11 +34,12 @@ class Activation:
     def derivative(self, a):
         return self._df(_floats(a))
 
-    def backward(self, a, z, grad_z):
-        """δ = ∂E/∂a = ∂E/∂z ⊙ σ'(a)."""
-        if self._df_from_z is not None:
-            return grad_z * self._df_from_z(z)
-        return grad_z * self._df(a)
+    def backward(self, a, z, grad_z, overwrite=False):
+        """δ = ∂E/∂a = ∂E/∂z ⊙ σ'(a).  ``overwrite=True`` may reuse grad_z's memory for δ."""
+        slope = self._df(a) if self._df_from_z is None else self._df_from_z(z)
+        if overwrite and (slope.dtype == grad_z.dtype or slope.dtype == bool):  # the product keeps grad_z's dtype
+            return np.multiply(grad_z, slope, out=grad_z)
+        return grad_z * slope
 
     def __repr__(self):
         return f"<activation {self.name}: {self.formula}>"
@@ -103,12 +106,14 @@ class Softmax(Activation):
 
     def forward_with_log(self, a):
         """softmax(a) and log softmax(a) from one exp pass (the log feeds the cross-entropy cheaply)."""
-        shifted = a - a.max(axis=-1, keepdims=True)
+        shifted = a - np.maximum.reduce(a, axis=-1, keepdims=True)  # ufunc reductions: = a.max(...), e.sum(...)
         e = np.exp(shifted)
-        total = e.sum(axis=-1, keepdims=True)
-        return e / total, shifted - np.log(total)
+        total = np.add.reduce(e, axis=-1, keepdims=True)
+        e /= total  # both temporaries become the results in place
+        shifted -= np.log(total)
+        return e, shifted
 
-    def backward(self, a, z, grad_z):
+    def backward(self, a, z, grad_z, overwrite=False):
         """δ_j = Σ_i ∂E/∂y_i · y_i (1[i=j] − y_j) = y_j (g_j − Σ_i g_i y_i), per row."""
         return z * (grad_z - np.sum(grad_z * z, axis=-1, keepdims=True))
 
@@ -123,8 +128,10 @@ def _build():
         Activation("sigmoid", sigmoid, lambda a: sigmoid(a) * (1 - sigmoid(a)), "1 / (1 + e^(−a))",
                    df_from_z=lambda z: z * (1 - z)),
         Activation("tanh", np.tanh, lambda a: 1 - np.tanh(a) ** 2, "tanh(a)", df_from_z=lambda z: 1 - z * z),
-        Activation("relu", lambda a: np.maximum(a, 0), lambda a: (a > 0).astype(a.dtype), "max(0, a)",
-                   df_from_z=lambda z: z > 0),
+        # partial(np.maximum, 0)(a) = max(0, a) and partial(np.less, 0)(z) = (0 < z): NumPy called directly,
+        # without a Python frame in between (ReLU is the hot path of most training runs).
+        Activation("relu", partial(np.maximum, 0), lambda a: (a > 0).astype(a.dtype), "max(0, a)",
+                   df_from_z=partial(np.less, 0)),
         Activation("leaky_relu", lambda a: np.where(a > 0, a, LEAKY_RELU_ALPHA * a),
                    lambda a: np.where(a > 0, np.ones_like(a), LEAKY_RELU_ALPHA), "a if a > 0 else 0.01 a"),
         Activation("elu", _elu, lambda a: np.where(a > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(a, 0))),

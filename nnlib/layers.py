@@ -38,23 +38,25 @@ class Dense:
     def forward(self, z_in, training=False):
         """a = z_in Wᵀ + b; z = σ(a); in training, inverted dropout keeps each unit with prob. 1 − p."""
         self.z_in = z_in
-        self.a = z_in @ self.W.T + self.b
+        self.a = a = z_in @ self.W.T
+        a += self.b  # in place: one temporary array fewer
         if self.activation.name == "softmax":  # keep log z too: the cross-entropy then needs no second exp
-            self.z, self.log_z = self.activation.forward_with_log(self.a)
+            z, self.log_z = self.activation.forward_with_log(a)
         else:  # a is already a float array: skip the activation's input conversion
-            self.z, self.log_z = self.activation._f(self.a), None
-        self.mask = None
+            z, self.log_z = self.activation._f(a), None
+        self.z, self.mask = z, None
         if training and self.dropout > 0:
             # Scaling by 1/(1 − p) at training time means evaluation needs no rescaling at all.
-            self.mask = dropout_mask(self.z.shape, self.dropout, self._rng).astype(self.z.dtype)
-            return self.z * self.mask
-        return self.z
+            self.mask = dropout_mask(z.shape, self.dropout, self._rng).astype(z.dtype)
+            return z * self.mask
+        return z
 
     def backward_from_output(self, grad_out):
         """δ = ∂E/∂a from ∂E/∂(layer output), through dropout's mask and σ'."""
         if self.mask is not None:
             grad_out = grad_out * self.mask
-        return self.activation.backward(self.a, self.z, grad_out)
+        # grad_out comes fresh from the layer above (δ W), so δ may take over its memory
+        return self.activation.backward(self.a, self.z, grad_out, overwrite=True)
 
     def set_delta(self, delta, need_input_grad=True):
         """Store δ and compute ∂E/∂W = δᵀ z_in (Σ over the batch of δ zᵀ) and ∂E/∂b = Σ_n δ.
@@ -63,7 +65,7 @@ class Dense:
         """
         self.delta = delta
         self.dW = delta.T @ self.z_in
-        self.db = delta.sum(axis=0)
+        self.db = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0) without the method's Python wrapper
         return delta @ self.W if need_input_grad else None
 
     def __repr__(self):

@@ -116,7 +116,9 @@ def output_delta(output, loss, A, Y, T):
     """
     act, loss = activations.get(output), get(loss)
     if (act.name, loss.name) in FUSED:
-        return (Y - T) / len(Y)
+        delta = Y - T
+        delta /= len(Y)  # in place: one temporary array fewer
+        return delta
     return act.backward(A, Y, loss.grad(Y, T))
 
 

@@ -68,31 +68,29 @@ class MLP:
 
         Every layer keeps its a and z.  Dropout is active only with ``training=True``.
         """
-        if checked:
-            return self._propagate(X, training)
-        z = as_2d(X, "X (inputs)")
-        if z.shape[1] != self.sizes[0]:
-            raise ValueError(f"shape mismatch: X has shape {z.shape} but the network expects "
-                             f"{self.sizes[0]} inputs per row, i.e. shape (N, {self.sizes[0]})")
-        if z.dtype != self.dtype:
-            z = z.astype(self.dtype)
-        return self._propagate(z, training)
-
-    def _propagate(self, z, training):
+        z = X if checked else self._inputs(X).astype(self.dtype, copy=False)
         for layer in self.layers:
             z = layer.forward(z, training)
         self.Y = z
         return z
 
+    def _inputs(self, X):
+        X = as_2d(X, "X (inputs)")
+        if X.shape[1] != self.sizes[0]:
+            raise ValueError(f"shape mismatch: X has shape {X.shape} but the network expects "
+                             f"{self.sizes[0]} inputs per row, i.e. shape (N, {self.sizes[0]})")
+        return X
+
     def check_data(self, X, T):
         """Validate a whole data set once and convert it to the network's dtype: returns (X, T)."""
-        self.forward(np.asarray(X)[:1])
-        T = as_2d(T, "T (targets)")
+        X, T = self._inputs(X), as_2d(T, "T (targets)")
         if len(X) != len(T):
-            raise ValueError(f"shape mismatch: X has shape {np.shape(X)} but T has shape {T.shape} "
+            raise ValueError(f"shape mismatch: X has shape {X.shape} but T has shape {T.shape} "
                              f"(they need the same number of rows)")
-        same_shape(self.Y[:0], T[:0], "the network's output Y (per row)", "T (targets, per row)")
-        return as_2d(X, "X (inputs)").astype(self.dtype, copy=False), T.astype(self.dtype, copy=False)
+        if T.shape[1] != self.sizes[-1]:
+            raise ValueError(f"shape mismatch: the network has {self.sizes[-1]} outputs per row but T has shape "
+                             f"{T.shape}, i.e. {T.shape[1]} targets per row")
+        return X.astype(self.dtype, copy=False), T.astype(self.dtype, copy=False)
 
     __call__ = forward
 
@@ -139,19 +137,20 @@ class MLP:
         sse is a sum.  Each layer keeps ``delta`` (N, units), ``dW`` and ``db``.  (``checked=True``:
         T was already validated and converted, as ``fit`` does once for the whole training set.)
         """
-        T = T if checked else self._targets(T)
-        out = self.layers[-1]
-        grad = None
-        delta = losses.output_delta(out.activation, loss, out.a, self.Y, T)
-        decay = self.l2 or self.l1
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[i]
-            if grad is not None:
-                delta = layer.backward_from_output(grad)
-            grad = layer.set_delta(delta, need_input_grad=i > 0)
-            if decay:
-                layer.dW = layer.dW + penalty_gradient(layer.W, self.l2, self.l1)
+        self.backpropagate(T if checked else self._targets(T), loss)
         return [(layer.dW, layer.db) for layer in self.layers]
+
+    def backpropagate(self, T, loss):
+        """``backward`` for a T already checked, without building the list it returns (``fit`` uses this)."""
+        layers = self.layers
+        out = layers[-1]
+        delta = losses.output_delta(out.activation, loss, out.a, self.Y, T)
+        for i in range(len(layers) - 1, 0, -1):  # δ⁽ˡ⁻¹⁾ = σ'(a⁽ˡ⁻¹⁾) ⊙ (δ⁽ˡ⁾ W⁽ˡ⁾), from the top down
+            delta = layers[i - 1].backward_from_output(layers[i].set_delta(delta))
+        layers[0].set_delta(delta, need_input_grad=False)  # nothing below the first layer needs ∂E/∂x
+        if self.l2 or self.l1:
+            for layer in layers:
+                layer.dW = layer.dW + penalty_gradient(layer.W, self.l2, self.l1)
 
     def gradients(self, X, T, loss="mse", training=False):
         """Forward then backward on (X, T); returns the list of (∂E/∂W, ∂E/∂b)."""

@@ -80,18 +80,31 @@ class Optimizer:
         """Set η for this epoch from the schedule (``fit`` calls this)."""
         self.lr = self.schedule(epoch)
 
-    def step(self, params, grads):
+    def step(self, params, grads, checked=False):
+        """Update every parameter array in place from its gradient.
+
+        ``checked=True`` skips the shape checks (``fit`` checks once, since an MLP's gradients always
+        match its parameters).
+        """
+        if not checked:
+            self.check(params, grads)
+        self.t += 1
+        state, update = self.state, self.update
+        for i, (w, g) in enumerate(zip(params, grads)):
+            s = state.get(i)
+            if s is None:
+                s = state[i] = {}
+            update(w, g, s)
+
+    @staticmethod
+    def check(params, grads):
+        """Raise ValueError unless ``grads`` matches ``params`` array for array in shape."""
         if len(params) != len(grads):
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
-        self.t += 1
         for i, (w, g) in enumerate(zip(params, grads)):
             if w.shape != getattr(g, "shape", None):
                 raise ValueError(f"shape mismatch: parameter {i} has shape {w.shape} "
                                  f"but its gradient has shape {np.shape(g)}")
-            state = self.state.get(i)
-            if state is None:
-                state = self.state[i] = {}
-            self.update(w, g, state)
 
     def reset(self):
         self.t, self.state = 0, {}
@@ -109,6 +122,16 @@ class SGD(Optimizer):
         if nesterov and not momentum:
             raise ValueError("nesterov=True needs a momentum μ > 0")
         self.nesterov = bool(nesterov)
+
+    def step(self, params, grads, checked=False):
+        if self.momentum:
+            return super().step(params, grads, checked)
+        if not checked:
+            self.check(params, grads)
+        self.t += 1
+        lr = self.lr
+        for w, g in zip(params, grads):  # plain SGD keeps no state: skip the per-parameter bookkeeping
+            w -= lr * g
 
     def update(self, w, g, state):
         if not self.momentum:

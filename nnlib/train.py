@@ -6,10 +6,12 @@ iterations (parameter updates) per epoch: B = N is batch gradient descent, B = 1
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import losses
 from . import metrics as metric_functions
 from . import optim
 from ._checks import as_2d
@@ -53,11 +55,32 @@ def batches(N, batch_size=None, shuffle=True, rng=None):
 
 
 def _check_finite(value, epoch, optimizer):
-    if not np.isfinite(value):
+    if not math.isfinite(value):  # a Python float: math is 15× quicker than np.isfinite here
         raise TrainingDiverged(
             f"the loss became {value} in epoch {epoch} (learning rate {optimizer.lr:g}): training diverged. "
             f"Try a smaller learning rate (for example {optimizer.lr / 10:g}) or standardize the inputs."
         )
+
+
+def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=None):
+    """One pass over (X, T), already checked by ``net.check_data``: forward, loss, backward, step per batch.
+
+    Returns the mean of the mini-batch losses (weighted by batch size) and the number of updates.
+    """
+    params = net.parameters(trainable_only=True)
+    forward, current_loss, backpropagate = net.forward, net.current_loss, net.backpropagate
+    gradients, step = net.parameter_gradients, optimizer.step
+    total, updates = 0.0, 0
+    # A diverging run is reported by the caller from the returned (NaN or infinite) mean loss.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for idx in batches(len(X), batch_size, shuffle, rng):
+            x, t = X.take(idx, axis=0), T.take(idx, axis=0)  # = X[idx], T[idx], about twice as quick
+            forward(x, True, True)  # training=True, checked=True: X and T were checked once
+            total += current_loss(t, loss, True) * len(t)
+            backpropagate(t, loss)
+            step(params, gradients(True), True)  # checked: the gradients have the parameters' shapes
+            updates += 1
+    return total / len(X), updates
 
 
 def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuffle=True, seed=0,
@@ -79,30 +102,21 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
     if patience is not None and validation is None:
         raise ValueError("early stopping (patience) needs validation=(X_val, T_val)")
     optimizer = optimizer or optim.SGD(lr=0.1)
+    loss = losses.get(loss)  # resolved once, not per batch
     if metrics is None:
-        metrics = ["accuracy"] if loss in ("cross_entropy", "binary_cross_entropy") else []
+        metrics = ["accuracy"] if loss.name in ("cross_entropy", "binary_cross_entropy") else []
     metric_fns = {name: getattr(metric_functions, name) for name in metrics}
     history = History(metrics={name: [] for name in metrics} | {f"val_{name}": [] for name in metrics if validation})
     rng = np.random.default_rng(seed)
     best, best_loss, waited = None, np.inf, 0
     bar = _progress(epochs) if progress else None
 
-    params = net.parameters(trainable_only=True)
     for epoch in range(int(epochs)):
         optimizer.start_epoch(epoch)
-        total, count = 0.0, 0
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported by _check_finite
-            for idx in batches(len(X), batch_size, shuffle, rng):
-                x, t = X[idx], T[idx]
-                net.forward(x, training=True, checked=True)
-                batch_loss = net.current_loss(t, loss, checked=True)
-                _check_finite(batch_loss, epoch, optimizer)
-                net.backward(t, loss, checked=True)
-                optimizer.step(params, net.parameter_gradients(trainable_only=True))
-                total += batch_loss * len(idx)
-                count += len(idx)
-                history.iterations += 1
-        history.loss.append(total / count)
+        mean_loss, updates = train_epoch(net, X, T, loss, optimizer, batch_size, shuffle, rng)
+        _check_finite(mean_loss, epoch, optimizer)
+        history.loss.append(mean_loss)
+        history.iterations += updates
         history.lr.append(float(optimizer.lr))
         if metric_fns:
             Y = net.predict(X)

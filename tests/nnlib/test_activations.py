@@ -100,3 +100,17 @@ def test_float32_stays_float32():
         act = activations.get(name)
         assert act(a).dtype == np.float32, name
         assert act.backward(a, act(a), np.ones_like(a)).dtype == np.float32, name
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_backward_may_overwrite_its_gradient_only_when_the_dtype_allows(name):
+    act = activations.get(name)
+    a = away_from_kink(name, np.linspace(-3, 3, 13))
+    g = np.random.default_rng(1).normal(size=a.shape)
+    expected = act.backward(a, act(a), g.copy())
+    mine = g.copy()
+    assert np.array_equal(act.backward(a, act(a), mine, overwrite=True), expected)
+    # float32 a with a float64 gradient: δ is float64, so the float32 slope must not be written into g
+    a32, g64 = a.astype(np.float32), g.copy()
+    out = act.backward(a32, act(a32), g64, overwrite=True)
+    assert out.dtype == np.float64 and np.allclose(out, expected, rtol=1e-5, atol=1e-6)

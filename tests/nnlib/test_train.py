@@ -102,3 +102,28 @@ def test_fit_input_errors():
         nnlib.fit(net, np.zeros((4, 2)), np.zeros((4, 1)), patience=3, progress=False)
     with pytest.raises(ValueError, match="batch_size"):
         nnlib.fit(net, np.zeros((4, 2)), np.zeros((4, 1)), batch_size=0, progress=False)
+    with pytest.raises(ValueError, match=r"expects 2 inputs per row.*\(4, 3\)|\(4, 3\).*expects 2 inputs"):
+        nnlib.fit(net, np.zeros((4, 3)), np.zeros((4, 1)), progress=False)
+    with pytest.raises(ValueError, match=r"1 outputs per row but T has shape \(4, 2\)"):
+        nnlib.fit(net, np.zeros((4, 2)), np.zeros((4, 2)), progress=False)
+    with pytest.raises(ValueError, match="numeric"):
+        nnlib.fit(net, np.array([["a", "b"]] * 4), np.zeros((4, 1)), progress=False)
+
+
+def test_an_epoch_is_forward_backward_and_a_step_per_shuffled_batch():
+    """fit's fast path gives exactly what the textbook loop gives: same weights, same mean loss."""
+    X, y = data.two_moons(45, seed=2)
+    T = data.one_hot(y, 2)
+    net = nnlib.MLP([2, 6, 5, 2], hidden=["relu", "tanh"], output="softmax", seed=4)
+    by_hand = net.copy()
+    h = nnlib.fit(net, X, T, loss="cross_entropy", optimizer=optim.SGD(0.3), epochs=1, batch_size=7, seed=3,
+                  progress=False)
+    rng, losses = np.random.default_rng(3), []
+    for idx in nnlib.batches(len(X), 7, rng=rng):
+        losses.append(by_hand.loss(X[idx], T[idx], "cross_entropy", training=True) * len(idx))
+        for (dW, db), layer in zip(by_hand.backward(T[idx], "cross_entropy"), by_hand.layers):
+            layer.W -= 0.3 * dW
+            layer.b -= 0.3 * db
+    assert h.loss[0] == pytest.approx(sum(losses) / len(X), rel=1e-12)
+    for mine, theirs in zip(net.parameters(), by_hand.parameters()):
+        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
