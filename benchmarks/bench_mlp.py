@@ -8,7 +8,12 @@ layer, softmax output), synthetic data.  The candidates are interleaved round by
 shared machine slows all of them alike; the table gives the median and the best ms per epoch and their
 ratios to the minimal NumPy loop of the same dtype.
 
-    .venv/bin/python benchmarks/bench_mlp.py [--rounds 7] [--json results.json]
+Every candidate gets the same number of threads (``--threads``, default 1): NumPy's and scikit-learn's
+BLAS through threadpoolctl, PyTorch through ``torch.set_num_threads``.  Unequal thread counts make the
+comparison unfair both ways: spare BLAS threads spin and slow PyTorch down, and on two cores a second
+thread halves the large network's matrix products.
+
+    .venv/bin/python benchmarks/bench_mlp.py [--rounds 7] [--threads 1] [--json results.json]
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import time
 import warnings
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import nnlib
 
@@ -108,7 +114,7 @@ def sklearn_mlp(sizes, batch):
     return epoch
 
 
-def candidates(sizes, batch, n):
+def candidates(sizes, batch, n, threads):
     X, y, T = synthetic(sizes, n)
     out = {}
     for dtype, tag in [(np.float64, "float64"), (np.float32, "float32")]:
@@ -118,7 +124,7 @@ def candidates(sizes, batch, n):
     try:
         import torch
 
-        torch.set_num_threads(2)
+        torch.set_num_threads(threads)
         out["PyTorch CPU (float32)"] = (torch_loop(sizes, batch),
                                         (torch.tensor(X, dtype=torch.float32), torch.tensor(y)))
     except ImportError:
@@ -127,10 +133,10 @@ def candidates(sizes, batch, n):
     return out
 
 
-def measure(rounds):
+def measure(rounds, threads=1):
     results = []
     for sizes, batch, n in SHAPES:
-        cands = candidates(sizes, batch, n)
+        cands = candidates(sizes, batch, n, threads)
         for fn, args in cands.values():  # warm-up
             fn(*args)
         times = {name: [] for name in cands}
@@ -140,6 +146,7 @@ def measure(rounds):
                 fn(*args)
                 times[name].append((time.perf_counter() - start) * 1000)
         results.append({"net": "–".join(map(str, sizes)), "batch": batch, "samples": n, "rounds": rounds,
+                        "threads": threads,
                         "ms_per_epoch": {k: statistics.median(v) for k, v in times.items()},
                         "best_ms_per_epoch": {k: min(v) for k, v in times.items()}})
     return results
@@ -154,7 +161,8 @@ def table(results):
     lines = []
     for r in results:
         med, best = r["ms_per_epoch"], r["best_ms_per_epoch"]
-        lines.append(f"\n{r['net']}, batch {r['batch']}, {r['samples']} samples, {r['rounds']} interleaved rounds")
+        lines.append(f"\n{r['net']}, batch {r['batch']}, {r['samples']} samples, {r['rounds']} interleaved rounds, "
+                     f"{r['threads']} thread(s) each")
         lines.append(f"{'candidate':<38}{'median ms':>10}{'÷ loop':>8}{'best ms':>10}{'÷ loop':>8}"
                      f"{'median ÷ nnlib f64':>20}")
         for name in med:
@@ -170,8 +178,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--threads", type=int, default=1, help="threads per candidate (BLAS and PyTorch)")
     args = parser.parse_args()
-    results = measure(args.rounds)
+    with threadpool_limits(limits=args.threads):
+        results = measure(args.rounds, args.threads)
     print(table(results))
     if args.json:
         with open(args.json, "w") as f:

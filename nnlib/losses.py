@@ -107,6 +107,12 @@ def binary_cross_entropy_with_logits(A, T):
 FUSED = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
 
 
+def _resolve(output, loss):
+    """(Activation, Loss) from names or objects; objects pass through without a lookup (the training hot path)."""
+    act = output if isinstance(output, activations.Activation) else activations.get(output)
+    return act, (loss if isinstance(loss, Loss) else get(loss))
+
+
 def output_delta(output, loss, A, Y, T):
     """δ of the output layer, ∂E/∂a, for output activation ``output`` and loss ``loss``.
 
@@ -114,7 +120,7 @@ def output_delta(output, loss, A, Y, T):
     is exact and stable.  Any other pairing applies the chain rule: δ = σ'(a) ⊙ ∂E/∂y (a Jacobian
     product for softmax).
     """
-    act, loss = activations.get(output), get(loss)
+    act, loss = _resolve(output, loss)
     if (act.name, loss.name) in FUSED:
         delta = Y - T
         delta /= len(Y)  # in place: one temporary array fewer
@@ -127,7 +133,7 @@ def loss_from_logits(output, loss, A, Y, T, log_Y=None):
 
     ``log_Y``, if given, is log softmax(A) already computed by the output layer.
     """
-    act, loss = activations.get(output), get(loss)
+    act, loss = _resolve(output, loss)
     if (act.name, loss.name) == ("softmax", "cross_entropy"):
         if log_Y is not None:
             return float(-np.vdot(T, log_Y) / len(Y))  # Σ t log y in one call (no temporary array)

@@ -167,7 +167,12 @@ class MLP:
         return [p for layer in self.layers if not (trainable_only and layer.frozen) for p in (layer.W, layer.b)]
 
     def parameter_gradients(self, trainable_only=False):
-        return [g for layer in self.layers if not (trainable_only and layer.frozen) for g in (layer.dW, layer.db)]
+        """[∂E/∂W⁽¹⁾, ∂E/∂b⁽¹⁾, ...] from the last backward pass, in the order of ``parameters``."""
+        grads = []  # a plain loop: fit calls this once per batch, and a comprehension costs a frame more
+        for layer in self.layers:
+            if not (trainable_only and layer.frozen):
+                grads += (layer.dW, layer.db)
+        return grads
 
     @property
     def n_parameters(self):
