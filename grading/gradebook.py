@@ -14,7 +14,9 @@ import sys
 import tempfile
 import warnings
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import (Comment, Grade, Gradebook, MissingEntry, Student, SubmittedAssignment,
+                         SubmittedNotebook)
+from nbgrader.utils import parse_utc
 
 
 class GradebookError(Exception):
@@ -62,12 +64,22 @@ def ensure_assignment(course, assignment, spec):
 
 
 class GradebookWriter:
-    """Scores of finished submissions into the gradebook, one transaction per submission."""
+    """Scores of finished submissions into the gradebook, one transaction per submission.
+
+    A first submission is written as nbgrader's ``add_submission`` writes it (the same rows: submitted
+    assignment, notebooks, a Grade per graded cell, a Comment per answer cell), scores included, in one
+    transaction, from the assignment's cell ids read once per run.  nbgrader's API would commit three times
+    and reload the assignment's cells after every commit: about 30 ms of the parent's CPU per submission, which
+    the workers need on a busy machine.  A submission already in the gradebook (a regrade) is updated through
+    nbgrader's API, which keeps any manual scores and comments.
+    """
 
     def __init__(self, course, assignment):
         venv_tools_on_path()
         self.assignment = assignment
         self.gb = Gradebook(course.db_url, course.course_id)
+        self._cells = None          # notebook name -> (notebook id, [(cell id, name, kind)]), read once
+        self._students = None       # student ids already in the gradebook
 
     def close(self):
         self.gb.close()
@@ -87,31 +99,86 @@ class GradebookWriter:
     def record(self, result, timestamp=None):
         with warnings.catch_warnings():         # nbgrader's add_submission makes SQLAlchemy warn; it is harmless
             warnings.simplefilter("ignore")
-            self._record(result, timestamp)
+            try:
+                if self._is_new(result["student"]):
+                    self._create(result, timestamp)
+                else:
+                    self._update(result, timestamp)
+            except Exception:
+                self.gb.db.rollback()
+                raise
 
-    def _record(self, result, timestamp):
+    # ---- a first submission: the rows add_submission creates, with the scores, in one transaction ----------
+    def _structure(self):
+        if self._cells is None:
+            db, assignment = self.gb.db, self.gb.find_assignment(self.assignment)
+            self._assignment_id = assignment.id
+            self._cells = {}
+            for notebook in assignment.notebooks:
+                cells = [(c.id, c.name, "grade") for c in notebook.grade_cells]
+                cells += [(c.id, c.name, "solution") for c in notebook.solution_cells]
+                cells += [(c.id, c.name, "task") for c in notebook.task_cells]
+                self._cells[notebook.name] = (notebook.id, cells)
+            self._students = {row[0] for row in db.query(Student.id)}
+        return self._cells
+
+    def _is_new(self, student):
+        self._structure()
+        return self.gb.db.query(SubmittedAssignment.id).filter_by(
+            assignment_id=self._assignment_id, student_id=student).first() is None
+
+    def _create(self, result, timestamp):
+        db, student = self.gb.db, result["student"]
+        if student not in self._students:
+            db.add(Student(id=student))
+        submission = SubmittedAssignment(assignment_id=self._assignment_id, student_id=student,
+                                         timestamp=_timestamp(timestamp))
+        for name, (notebook_id, cells) in self._structure().items():
+            outcome = result["notebooks"].get(name, {"verdicts": {}, "unanswered": ()})
+            notebook = SubmittedNotebook(notebook_id=notebook_id, assignment=submission,
+                                         flagged=bool(result["flags"]) and name in result["notebooks"])
+            for cell_id, cell_name, kind in cells:
+                if kind in ("solution", "task"):
+                    Comment(cell_id=cell_id, notebook=notebook,
+                            auto_comment="No response." if cell_name in outcome["unanswered"] else None)
+                if kind in ("grade", "task"):
+                    verdict = outcome["verdicts"].get(cell_name)
+                    if verdict is None:         # a manually graded cell: left to the graders
+                        Grade(cell_id=cell_id, notebook=notebook)
+                    else:
+                        Grade(cell_id=cell_id, notebook=notebook, auto_score=float(verdict["score"]),
+                              needs_manual_grade=False)
+        db.add(submission)  # last: adding cascades to the notebooks, grades and comments built above
+        db.commit()
+        self._students.add(student)
+
+    # ---- a regrade: through nbgrader's API, keeping what graders entered by hand ---------------------------
+    def _update(self, result, timestamp):
         student = result["student"]
         try:
-            self.gb.update_or_create_student(student)
-            try:
-                self.gb.update_or_create_submission(self.assignment, student,
-                                                    **({"timestamp": timestamp} if timestamp else {}))
-            except Exception:
-                self.gb.db.rollback()           # an unreadable timestamp.txt: keep the submission, untimed
-                self.gb.update_or_create_submission(self.assignment, student)
-            for name, outcome in result["notebooks"].items():
-                notebook = self.gb.find_submission_notebook(name, self.assignment, student)
-                for grade in notebook.grades:
-                    verdict = outcome["verdicts"].get(grade.name)
-                    if verdict is None:
-                        continue                # a manually graded cell: left to the graders
-                    grade.auto_score = float(verdict["score"])
-                    grade.needs_manual_grade = grade.manual_score is not None
-                for comment in notebook.comments:
-                    comment.auto_comment = "No response." if comment.name in outcome["unanswered"] else None
-                if result["flags"]:
-                    notebook.flagged = True     # never cleared here: a grader may have flagged it by hand
-            self.gb.db.commit()
+            self.gb.update_or_create_submission(self.assignment, student,
+                                                **({"timestamp": timestamp} if timestamp else {}))
         except Exception:
-            self.gb.db.rollback()
-            raise
+            self.gb.db.rollback()               # an unreadable timestamp.txt: keep the submission, untimed
+            self.gb.update_or_create_submission(self.assignment, student)
+        for name, outcome in result["notebooks"].items():
+            notebook = self.gb.find_submission_notebook(name, self.assignment, student)
+            for grade in notebook.grades:
+                verdict = outcome["verdicts"].get(grade.name)
+                if verdict is None:
+                    continue                    # a manually graded cell: left to the graders
+                grade.auto_score = float(verdict["score"])
+                grade.needs_manual_grade = grade.manual_score is not None
+            for comment in notebook.comments:
+                comment.auto_comment = "No response." if comment.name in outcome["unanswered"] else None
+            if result["flags"]:
+                notebook.flagged = True         # never cleared here: a grader may have flagged it by hand
+        self.gb.db.commit()
+
+
+def _timestamp(text):
+    """A submission's timestamp.txt as nbgrader parses it, or None if it cannot be read."""
+    try:
+        return parse_utc(text) if text else None
+    except (ValueError, OverflowError, TypeError):
+        return None
