@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 # nbgrader calls alembic (and jupyter-book calls jupyter) from PATH: the venv's bin comes first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # Textbook-sized matrices gain nothing from BLAS threads, and on a busy 2-core machine the threads of
-# parallel kernels fight each other (measured: a chapter 3× slower). `make benchmark` leaves this unset.
+# parallel kernels fight each other (measured: a chapter 3× slower). The benchmark sets its own
+# thread count (bench_mlp.py --threads, default 1, for every candidate alike).
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 .PHONY: book test install serve benchmark clean release grade check help
