@@ -209,9 +209,12 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def sandbox_uid():
-    """A uid of its own per grading process (no user has it), so RLIMIT_NPROC counts only this sandbox."""
-    return 100_000 + os.getpid() % 800_000
+def sandbox_uid(pid=None):
+    """A uid of its own per grading process (no user has it), so RLIMIT_NPROC counts only this sandbox.
+
+    ``pid`` (default: this process) is the grading worker's; the journal records it for every submission.
+    """
+    return 100_000 + (os.getpid() if pid is None else pid) % 800_000
 
 
 def _user_process_count():

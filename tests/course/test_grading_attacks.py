@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import os
 import shutil
 import socket
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from grading.sandbox import sandbox_uid
 from tests.conftest import require
 from tests.course.conftest import DemoCourse, venv_env
 from tests.course.fixtures.demo import HIDDEN_MARKER, MAX_SCORE, POINTS, SOLUTIONS
@@ -42,8 +44,17 @@ def _hashes(root):
     return found
 
 
-def _sandbox_processes():
-    """Processes running as one of the sandboxes' uids (only meaningful when grading as root)."""
+def _sandbox_processes(root):
+    """Processes still running as the uid of one of this run's sandboxes (only meaningful when grading as root).
+
+    Each grading worker gives its sandboxes the uid ``sandbox_uid(worker pid)``, and the journal names the worker
+    of every submission.  Other tests may be grading at the same time (pytest -n 2): their sandboxes have other
+    uids and are rightly alive, so only this run's uids count.
+    """
+    journal = root / "autograded" / ".grading" / "demo" / "journal.jsonl"
+    workers = {entry["worker"] for entry in map(json.loads, journal.read_text().splitlines()) if entry.get("worker")}
+    uids = {sandbox_uid(int(worker.rsplit(":", 1)[1])) for worker in workers}
+    assert uids, "the journal names no grading worker"
     left = []
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -52,7 +63,7 @@ def _sandbox_processes():
             except OSError:
                 continue
             uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
-            if uid >= 100_000:
+            if uid in uids:
                 left.append((pid, uid))
     return left
 
@@ -83,7 +94,7 @@ def attack_run(demo_template, tmp_path_factory):
     course = DemoCourse(root)
     server, connections = _listen()
     ctx = SimpleNamespace(port=server.getsockname()[1], connections=connections,
-                          leftover_processes=lambda: _sandbox_processes() if os.geteuid() == 0 else [],
+                          leftover_processes=lambda: _sandbox_processes(root) if os.geteuid() == 0 else [],
                           feedback=lambda student: (root / "feedback" / student / "demo" / "demo.html").read_text()
                           if (root / "feedback" / student / "demo" / "demo.html").exists() else "")
     course.submit("honest", SOLUTIONS)
