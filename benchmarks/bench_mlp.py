@@ -13,7 +13,7 @@ BLAS through threadpoolctl, PyTorch through ``torch.set_num_threads``.  Unequal 
 comparison unfair both ways: spare BLAS threads spin and slow PyTorch down, and on two cores a second
 thread halves the large network's matrix products.
 
-    .venv/bin/python benchmarks/bench_mlp.py [--rounds 7] [--threads 1] [--json results.json]
+    .venv/bin/python benchmarks/bench_mlp.py [--rounds 21] [--threads 1] [--json results.json]
 """
 from __future__ import annotations
 
@@ -176,7 +176,8 @@ def table(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=21,
+                        help="interleaved rounds (default 21: medians of fewer rounds wander on a busy machine)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--threads", type=int, default=1, help="threads per candidate (BLAS and PyTorch)")
     args = parser.parse_args()
