@@ -83,8 +83,8 @@ class Optimizer:
     def step(self, params, grads, checked=False):
         """Update every parameter array in place from its gradient.
 
-        ``checked=True`` skips the shape checks (``fit`` checks once, since an MLP's gradients always
-        match its parameters).
+        ``checked=True`` skips the shape checks (``fit`` does: an MLP's gradients have its parameters'
+        shapes by construction).
         """
         if not checked:
             self.check(params, grads)
@@ -133,10 +133,7 @@ class SGD(Optimizer):
         for w, g in zip(params, grads):  # plain SGD keeps no state: skip the per-parameter bookkeeping
             w -= lr * g
 
-    def update(self, w, g, state):
-        if not self.momentum:
-            w -= self.lr * g
-            return
+    def update(self, w, g, state):  # with momentum only: plain SGD is stepped above, without state
         v = state.get("v")
         if v is None:
             v = state["v"] = np.zeros_like(w)
