@@ -16,7 +16,7 @@ def _refuse(error):
 
 
 def _autograde(args):
-    from .sandbox import SandboxUnavailable, check_sandbox
+    from .marking.sandbox import SandboxUnavailable, check_sandbox
     if not args.unsandboxed:
         try:
             check_sandbox()             # first, before the slow imports of nbgrader

@@ -25,9 +25,9 @@ from .gradebook import GradebookWriter, ensure_assignment
 from .journal import Journal, RunLock, submission_key
 from .limits import Limits
 from .report import write_report
-from .sandbox import check_course_not_exposed, check_sandbox
+from .marking.sandbox import check_course_not_exposed, check_sandbox
 from .source import load_assignment
-from .worker import grade_submission, warm_up
+from .marking.worker import grade_submission, warm_up
 
 
 @dataclass

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from grading.sandbox import sandbox_uid
+from grading.marking.sandbox import sandbox_uid
 from tests.conftest import require
 from tests.course.conftest import DemoCourse, venv_env
 from tests.course.fixtures.demo import HIDDEN_MARKER, MAX_SCORE, POINTS, SOLUTIONS

@@ -159,7 +159,7 @@ def test_malformed_data_is_rejected(text):
 
 def test_sandbox_check_reports_a_working_bubblewrap():
     require("bwrap", "sandboxed grading")
-    from grading.sandbox import check_sandbox
+    from grading.marking.sandbox import check_sandbox
     check_sandbox()
 
 
@@ -167,7 +167,7 @@ def test_grading_the_demo_solution_gives_full_marks_in_one_call(demo_course):
     """The worker function alone (what a pool process or a Dask worker runs)."""
     require("bwrap", "sandboxed grading")
     from grading.source import load_assignment
-    from grading.worker import grade_submission
+    from grading.marking.worker import grade_submission
     from tests.course.conftest import TEST_LIMITS
     path = demo_course.submit("alice", SOLUTIONS)
     spec = load_assignment(Course(demo_course.root), "demo")

@@ -17,7 +17,7 @@ def submit(course, ctx):
 
 
 def check(course, ctx):
-    from grading.sandbox import SANDBOX_ENV
+    from grading.marking.sandbox import SANDBOX_ENV
     name = student(__name__)
     graded(course, name)
     out = course.outputs(name)

@@ -17,7 +17,7 @@ import io
 
 import numpy as np
 
-from . import asserts
+from .. import asserts
 from .feedback import failure_message
 from .kernel import SandboxStartError
 

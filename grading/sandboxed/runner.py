@@ -1,6 +1,6 @@
 """The student's side of grading: runs inside the sandbox, as an unprivileged user with resource limits.
 
-``grading.sandbox`` starts ``python -I -S runner.py ...`` in a bubblewrap sandbox (or, with --unsandboxed, as a
+``grading.marking.sandbox`` starts ``python -I -S runner.py ...`` in a bubblewrap sandbox (or, with --unsandboxed, as a
 plain subprocess).  The runner
 
 1. lowers its resource limits (CPU, memory, processes, file size) and, when started as root inside the sandbox,

@@ -21,8 +21,8 @@ import time
 
 import numpy as np
 
-from . import protocol
-from .asserts import CheckFailed
+from .. import protocol
+from ..asserts import CheckFailed
 from .feedback import KernelUnavailable, NotebookTimeLimit, ResultTooLarge, StudentError
 from .sandbox import KernelDied, KernelTimeout, MessageTooLarge, SandboxUnavailable
 

@@ -30,10 +30,10 @@ import threading
 import time
 from pathlib import Path
 
-from . import protocol
-from .limits import Limits
+from .. import protocol
+from ..limits import Limits
 
-HERE = Path(__file__).resolve().parent
+GRADING = Path(__file__).resolve().parent.parent     # the grading package
 BOX_HOME = "/home/student"
 BOX_GRADER = "/opt/grader"
 F_SETPIPE_SZ = 1031
@@ -189,9 +189,9 @@ class Staging:
         lib.mkdir(parents=True, mode=0o755)
         runner.mkdir(mode=0o755)
         os.chmod(lib.parent, 0o755)
-        shutil.copyfile(HERE / "runner.py", runner / "runner.py")
-        shutil.copyfile(HERE / "protocol.py", runner / "protocol.py")
-        shutil.copyfile(HERE / "asserts.py", lib / "asserts.py")
+        shutil.copyfile(GRADING / "sandboxed" / "runner.py", runner / "runner.py")
+        shutil.copyfile(GRADING / "protocol.py", runner / "protocol.py")
+        shutil.copyfile(GRADING / "asserts.py", lib / "asserts.py")
         (lib / "__init__.py").write_text('"""The assertion helpers of the problem sets (nothing else)."""\n')
         submission = self.root / "submission"
         submission.mkdir(mode=0o755)

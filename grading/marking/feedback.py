@@ -7,7 +7,7 @@ never its expected numbers, never a traceback.
 """
 from __future__ import annotations
 
-from .asserts import CheckFailed
+from ..asserts import CheckFailed
 from .sandbox import KernelDied, KernelTimeout
 
 MAX_MESSAGE = 1500
