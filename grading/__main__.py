@@ -1,4 +1,4 @@
-"""Command line of the course tooling: ``python -m grading {autograde,check,release} ...`` (run from the course
+"""Command line of the course tooling: ``python -m grading {autograde,check,release,analyze,similarity} ...`` (run from the course
 folder, where nbgrader_config.py is).  ``python -m grading COMMAND --help`` explains each command."""
 from __future__ import annotations
 
@@ -58,6 +58,55 @@ def _release(args):
     return release(args.course, args.assignment or None)
 
 
+def _insight(run):
+    """Run an analysis command; an InsightError (never graded, empty class, ...) is one line and exit status 2."""
+    from .insight.records import InsightError
+    try:
+        print(run().summary())
+    except (InsightError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _analyze(args):
+    from .insight.analyze import analyze
+    return _insight(lambda: analyze(args.course, args.assignment, help_below=args.help_below,
+                                    log=lambda m: print(m, file=sys.stderr)))
+
+
+def _similarity(args):
+    from .insight.similarity import similarity
+    return _insight(lambda: similarity(args.course, args.assignment, threshold=args.threshold,
+                                       log=lambda m: print(m, file=sys.stderr)))
+
+
+def _add_insight_commands(commands):
+    analyze = commands.add_parser(
+        "analyze", help="item analysis of a graded assignment: per test cell and per concept (HTML + CSV)",
+        description="Per test cell of ASSIGNMENT: pass rate, points distribution, most common failure kinds; per "
+                    "concept (the test cells' 'curriculum' metadata) the class's share of the points across all graded "
+                    "assignments and the students who may need help. Reads the gradebook and the grading journal; "
+                    "writes analysis.html, analysis.csv and concepts.csv to autograded/.grading/ASSIGNMENT/.")
+    analyze.add_argument("assignment", help="a graded assignment, e.g. ps01_neuron")
+    analyze.add_argument("--help-below", type=float, default=0.5, metavar="SHARE",
+                         help="list students below this share of a concept's points (default 0.5)")
+    analyze.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    analyze.set_defaults(run=_analyze)
+
+    similar = commands.add_parser(
+        "similarity", help="pairs of students whose answer cells are alike (evidence for a human, never a penalty)",
+        description="Compare the answer cells of every submitted/<student>/ASSIGNMENT/ notebook, ignoring the "
+                    "released template, renamed variables, comments, whitespace and the order of functions; code "
+                    "that many students share is not evidence. Writes similarity.html (ranked pairs, side by side) "
+                    "and similarity.csv to autograded/.grading/ASSIGNMENT/.")
+    similar.add_argument("assignment", help="assignment name, e.g. ps01_neuron")
+    similar.add_argument("--threshold", type=float, default=0.5,
+                         help="list pairs in which at least this share of one student's own code matches (default 0.5)")
+    similar.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    similar.set_defaults(run=_similarity)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,6 +154,7 @@ def main(argv=None):
     rel.add_argument("assignment", nargs="*", help="assignments (default: every folder of solutions/)")
     rel.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
     rel.set_defaults(run=_release)
+    _add_insight_commands(commands)
 
     args = parser.parse_args(argv)
     return args.run(args)

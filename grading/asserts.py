@@ -16,12 +16,14 @@ class CheckFailed(AssertionError):
     """A test found a wrong answer; the message says what was expected and what came back.
 
     ``public`` (when given) says the same without the expected values, for hidden tests: the grader shows it
-    instead of the message when the check is part of a hidden test.
+    instead of the message when the check is part of a hidden test.  ``kind`` names the slip in one word
+    ("shape", "transposed", "factor", "sign", "nan", "values", ...), for the instructor's item analysis.
     """
 
-    def __init__(self, message, public=None):
+    def __init__(self, message, public=None, kind=None):
         super().__init__(message)
         self.public = public
+        self.kind = kind
 
 
 def _describe(x):
@@ -39,9 +41,10 @@ def _hint(message, hint):
     return f"{message}{'' if message.endswith(('?', '.')) else '.'} Hint: {hint}"
 
 
-def _fail(what, message, problem, hint):
+def _fail(what, message, problem, hint, kind="values"):
     """CheckFailed with the full message and its public form "hidden test: <what> — <problem>"."""
-    return CheckFailed(_hint(f"{what}: {message}", hint), public=_hint(f"hidden test: {what} — {problem}", hint))
+    return CheckFailed(_hint(f"{what}: {message}", hint), public=_hint(f"hidden test: {what} — {problem}", hint),
+                       kind=kind)
 
 
 def _is_real_number(x):
@@ -58,64 +61,68 @@ def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
     if isinstance(expected, np.ndarray):
         if type(actual) is not np.ndarray:
             raise _fail(what, f"expected a NumPy array of shape {expected.shape} but got {_describe(actual)}",
-                        f"returned {_describe(actual)} instead of a NumPy array of shape {expected.shape}", hint)
+                        f"returned {_describe(actual)} instead of a NumPy array of shape {expected.shape}", hint,
+                        "type")
         if actual.dtype.kind not in "fiu":
             raise _fail(what, f"expected numbers but the array has dtype {actual.dtype}",
-                        f"the array has dtype {actual.dtype}, expected numbers", hint)
+                        f"the array has dtype {actual.dtype}, expected numbers", hint, "type")
         if actual.shape != expected.shape:
-            extra = ""
+            extra, kind = "", "shape"
             if actual.shape == expected.shape[::-1] and actual.ndim == 2:
-                extra = " (the transpose: is a matrix transposed, e.g. W instead of Wᵀ?)"
+                extra, kind = " (the transpose: is a matrix transposed, e.g. W instead of Wᵀ?)", "transposed"
             elif actual.size == expected.size:
                 extra = " (same number of entries: check the axis of a sum or a reshape)"
             elif actual.ndim < expected.ndim:
                 extra = " (fewer dimensions: did a sum lose its axis? try keepdims=True)"
             raise _fail(what, f"expected shape {expected.shape} but got shape {actual.shape}{extra}",
-                        f"wrong shape: expected {expected.shape}, got {actual.shape}{extra}", hint)
+                        f"wrong shape: expected {expected.shape}, got {actual.shape}{extra}", hint, kind)
         if not np.all(np.isfinite(actual)):
             raise _fail(what, "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)",
-                        "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)", hint)
+                        "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)", hint, "nan")
         if not np.allclose(actual, expected, rtol=rtol, atol=atol):
             diff = np.abs(actual.astype(float) - expected)
             i = np.unravel_index(np.argmax(diff), diff.shape)
-            ratio = _ratio_hint(actual, expected)
+            kind, ratio = _slip(actual, expected)
             raise _fail(what, f"wrong values; the largest difference is at index {tuple(map(int, i))}: "
                               f"expected {float(expected[i]):.6g}, got {float(actual[i]):.6g}" + ratio,
-                        f"wrong values (shape {expected.shape})" + ratio, hint)
+                        f"wrong values (shape {expected.shape})" + ratio, hint, kind)
         return
     if not _is_real_number(actual):
         raise _fail(what, f"expected a number but got {_describe(actual)}",
-                    f"expected a number but got {_describe(actual)}", hint)
+                    f"expected a number but got {_describe(actual)}", hint, "type")
     actual = float(actual)
     if not np.isfinite(actual):
-        raise _fail(what, f"expected a finite number, got {actual}", f"expected a finite number, got {actual}", hint)
+        raise _fail(what, f"expected a finite number, got {actual}", f"expected a finite number, got {actual}", hint,
+                    "nan")
     if not np.isclose(actual, float(expected), rtol=rtol, atol=atol):
-        ratio = _ratio_hint(np.array(actual), np.array(float(expected)))
-        raise _fail(what, f"expected {float(expected):.6g}, got {actual:.6g}" + ratio, "wrong value" + ratio, hint)
+        kind, ratio = _slip(np.array(actual), np.array(float(expected)))
+        raise _fail(what, f"expected {float(expected):.6g}, got {actual:.6g}" + ratio, "wrong value" + ratio, hint,
+                    kind)
 
 
-def _ratio_hint(actual, expected):
-    """Recognize the classic slips: a sign error, a missing or extra factor (1/N, 2, ½)."""
+def _slip(actual, expected):
+    """Recognize the classic slips: a sign error, a missing or extra factor (1/N, 2, ½); (kind, words)."""
     actual, expected = np.asarray(actual, float), np.asarray(expected, float)
     if np.allclose(actual, -expected, rtol=1e-6, atol=1e-10) and np.any(expected != 0):
-        return " — exactly the negative of the expected values: a sign error?"
+        return "sign", " — exactly the negative of the expected values: a sign error?"
     mask = np.abs(expected) > 1e-12
     if mask.any():
         ratio = actual[mask] / expected[mask]
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0) \
                 and not np.isclose(ratio.flat[0], 0.0):
-            return f" — every value is {ratio.flat[0]:.4g} times the expected one: a missing or extra factor?"
-    return ""
+            return "factor", f" — every value is {ratio.flat[0]:.4g} times the expected one: a missing or extra factor?"
+    return "values", ""
 
 
 def assert_shape(actual, shape, what, hint=None):
     """``actual`` must be a NumPy array of exactly this shape."""
     if type(actual) is not np.ndarray:
         raise _fail(what, f"expected a NumPy array of shape {tuple(shape)} but got {_describe(actual)}",
-                    f"returned {_describe(actual)} instead of a NumPy array of shape {tuple(shape)}", hint)
+                    f"returned {_describe(actual)} instead of a NumPy array of shape {tuple(shape)}", hint, "type")
     if actual.shape != tuple(shape):
+        kind = "transposed" if actual.shape == tuple(shape)[::-1] and actual.ndim == 2 else "shape"
         raise _fail(what, f"expected shape {tuple(shape)} but got shape {actual.shape}",
-                    f"wrong shape: expected {tuple(shape)}, got {actual.shape}", hint)
+                    f"wrong shape: expected {tuple(shape)}, got {actual.shape}", hint, kind)
 
 
 def assert_equal(actual, expected, what, hint=None):
@@ -145,4 +152,4 @@ def _show(x):
 def assert_true(condition, message):
     """A plain condition with a message (the condition must be a real bool)."""
     if not (isinstance(condition, (bool, np.bool_)) and bool(condition)):
-        raise CheckFailed(message, public=f"hidden test: {message}")
+        raise CheckFailed(message, public=f"hidden test: {message}", kind="condition")

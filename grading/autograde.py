@@ -205,6 +205,9 @@ class _Run:
                          max_score=sum(o["max_score"] for o in result["notebooks"].values()),
                          flags=result["flags"], seconds=round(result["seconds"], 3),
                          sandbox_seconds=round(result["sandbox_seconds"], 3))
+            entry["verdicts"] = {name: {grade_id: {"score": v["score"], "kind": v.get("kind")}
+                                        for grade_id, v in outcome["verdicts"].items()}
+                                 for name, outcome in result["notebooks"].items()}   # for `grading analyze`
             summary.graded += 1
             summary.flagged += bool(result["flags"])
         else:

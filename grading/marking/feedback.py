@@ -84,6 +84,29 @@ def failure_message(error, hidden, used, line=None):
     return _clip(f"{type(error).__name__}: {error}{where}")
 
 
+def failure_kind(error):
+    """The kind of failure in one word, recorded with each verdict for the instructor's item analysis: the slip an
+    assertion recognised ("shape", "transposed", "factor", "sign", "nan", "type", "values", ...), or what else
+    went wrong ("not-implemented", "undefined", "raised", "timeout", "crashed", "not-run", ...)."""
+    if isinstance(error, CheckFailed):
+        return getattr(error, "kind", None) or "values"
+    if isinstance(error, NameError):
+        return "undefined"
+    if isinstance(error, StudentError):
+        return "not-implemented" if error.type_name == "NotImplementedError" else "raised"
+    if isinstance(error, ResultTooLarge):
+        return "too-large"
+    if isinstance(error, KernelTimeout):
+        return "timeout"
+    if isinstance(error, KernelDied):
+        return "crashed"
+    if isinstance(error, (KernelUnavailable, NotebookTimeLimit)):
+        return "not-run"
+    if isinstance(error, AssertionError):
+        return "assertion"
+    return "error"
+
+
 def verdict_text(verdict):
     points = f"{_number(verdict['score'])}/{_number(verdict['points'])} points"
     if verdict["passed"]:

@@ -18,7 +18,7 @@ import io
 import numpy as np
 
 from .. import asserts
-from .feedback import failure_message
+from .feedback import failure_kind, failure_message
 from .kernel import SandboxStartError
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -101,7 +101,7 @@ def run_tests(spec, kernel, positions):
         except SyntaxError as error:
             if cell.kind == "test":
                 verdicts[cell.grade_id] = _verdict(cell, False, f"the test cell could not be compiled ({error.msg}); "
-                                                                "please tell your instructor")
+                                                                "please tell your instructor", kind="test-broken")
                 warnings.append(f"test cell {cell.grade_id} does not compile: {error}")
             continue                # e.g. a locked cell with IPython magics: it ran in the sandbox only
         try:
@@ -118,18 +118,20 @@ def run_tests(spec, kernel, positions):
             if where is not None and not hidden:
                 lines = where[0].source.split("\n")
                 line = lines[where[1] - 1] if 0 < where[1] <= len(lines) else None
-            verdicts[cell.grade_id] = _verdict(cell, False, failure_message(error, hidden, ns.used, line), hidden)
+            verdicts[cell.grade_id] = _verdict(cell, False, failure_message(error, hidden, ns.used, line), hidden,
+                                               failure_kind(error))
         else:
             if cell.kind == "test":
                 verdicts[cell.grade_id] = _verdict(cell, True, "")
     return verdicts, warnings
 
 
-def _verdict(cell, passed, message, hidden=False):
+def _verdict(cell, passed, message, hidden=False, kind=None):
+    """``kind``: the failure in one word (feedback.failure_kind), None for a pass."""
     return {"grade_id": cell.grade_id, "points": cell.points, "score": cell.points if passed else 0.0,
-            "passed": passed, "message": message, "hidden": hidden}
+            "passed": passed, "message": message, "hidden": hidden, "kind": None if passed else kind or "error"}
 
 
 def failed_verdicts(spec, message):
     """Every test cell failed for one reason (no notebook, unreadable notebook, sandbox refused...)."""
-    return {cell.grade_id: _verdict(cell, False, message) for cell in spec.tests}
+    return {cell.grade_id: _verdict(cell, False, message, kind="not-run") for cell in spec.tests}
