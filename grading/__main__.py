@@ -101,8 +101,9 @@ def _add_insight_commands(commands):
                     "that many students share is not evidence. Writes similarity.html (ranked pairs, side by side) "
                     "and similarity.csv to autograded/.grading/ASSIGNMENT/.")
     similar.add_argument("assignment", help="assignment name, e.g. ps01_neuron")
-    similar.add_argument("--threshold", type=float, default=0.5,
-                         help="list pairs in which at least this share of one student's own code matches (default 0.5)")
+    similar.add_argument("--threshold", type=float, default=0.8,
+                         help="list pairs in which at least this share of each student's code (weighted by rarity) "
+                              "is in the other's (default 0.8)")
     similar.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
     similar.set_defaults(run=_similarity)
 
