@@ -3,7 +3,8 @@
 
 * **Independent students** solve each task in one of several genuinely different ways (vectorised, a loop, a
   stable variant, ...), with the small choices anyone makes differently (``len(Y)`` or ``Y.shape[0]``, ``2 * h``
-  or ``h + h``, an extra conversion or not), their own names, comments and spacing.
+  or ``h + h``, converting the input first or not, naming the result or returning it), their own names,
+  comments and spacing.
 * **Copy groups**: one student's answers, copied by the others of the group, each disguised: every local name
   renamed, comments replaced, spacing changed, and the functions of a cell put in another order.
 * **Template only**: the release submitted as it is, or with one one-line answer.
@@ -80,7 +81,7 @@ STYLES = {
     ],
 }
 NAMES = ["s", "z", "e", "out", "pos", "one", "n", "d", "total", "y", "t", "l", "i", "o", "g", "old", "fp", "fm",
-         "idx", "step", "bump", "start", "stop", "count", "b", "helper"]
+         "idx", "step", "bump", "start", "stop", "count", "b", "helper", "res"]
 WORDS = ["value", "result", "tmp", "acc", "item", "k", "j", "cur", "prev", "buf", "vec", "arr", "v", "u", "p", "q",
          "entry", "part", "piece", "chunk", "elem", "num", "m", "c", "r", "delta", "diff", "res", "x0", "x1"]
 COMMENTS = ["# compute it", "# vectorised", "# see the lecture notes", "# works for arrays too", "# the formula",
@@ -120,8 +121,22 @@ def _decorate(code, rng):
     return "\n".join(lines)
 
 
+ARRAY_INPUT = {"sigmoid": "a", "sigmoid_prime": "a", "mse": "Y", "numgrad": "x"}
+
+
+def _habits(grade_id, body, names, habits):
+    """Two habits some students have: converting the input first, and naming the result before returning it."""
+    if habits["convert"] and grade_id in ARRAY_INPUT:
+        body = f"    {ARRAY_INPUT[grade_id]} = np.asarray({ARRAY_INPUT[grade_id]}, dtype=float)\n" + body
+    if habits["name result"]:
+        body = re.sub(r"^(\s+)return (.+)$", lambda m: f"{m.group(1)}{names['res']} = {m.group(2)}\n"
+                      f"{m.group(1)}return {names['res']}", body, count=1, flags=re.M)
+    return body
+
+
 def answer(grade_id, style, names, rng, picks):
-    body = _fill(STYLES[grade_id][style], names, picks)
+    alternatives, habits = picks
+    body = _habits(grade_id, _fill(STYLES[grade_id][style], names, alternatives), names, habits)
     code = body if grade_id == "n_params" else SIGNATURES[grade_id] + body
     return _decorate(code, rng)
 
@@ -136,7 +151,8 @@ class GeneratedClass:
 def _student_answers(rng):
     """An independent student's choices: a style per task, an alternative at each choice point, their names."""
     choices = {gid: rng.randrange(len(styles)) for gid, styles in STYLES.items()}
-    picks = {gid: _picks(STYLES[gid][choices[gid]], rng) for gid in STYLES}
+    picks = {gid: (_picks(STYLES[gid][choices[gid]], rng),
+                   {"convert": rng.random() < 0.3, "name result": rng.random() < 0.4}) for gid in STYLES}
     return choices, picks, _names(rng)
 
 

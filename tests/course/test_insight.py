@@ -13,7 +13,7 @@ from grading.asserts import CheckFailed, assert_close, assert_shape
 from grading.insight.normalize import normalize
 from grading.insight.similarity import similarity
 from grading.autograde import autograde
-from tests.conftest import require
+from tests.conftest import ROOT, require
 from tests.course.conftest import TEST_LIMITS
 from tests.course.fixtures.demo import SOLUTIONS, submission
 from tests.course.generated_class import make_class, precision_recall, write_class
@@ -196,3 +196,14 @@ def run(*argv):
     """``python -m grading ARGV`` in this process; its exit status."""
     from grading.__main__ import main
     return main(list(argv))
+
+
+def test_insight_benchmark_runs_on_a_small_class(demo_template):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_insight", ROOT / "benchmarks" / "bench_insight.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    release = json.loads((demo_template / "exercises" / "demo" / "demo.ipynb").read_text())
+    seconds, (precision, recall), code = bench.time_similarity(demo_template, release, bench.generated(24, seed=1))
+    assert seconds > 0 and code > 0 and (precision, recall) == (1.0, 1.0)
+    assert bench.time_analyze(demo_template, 6) > 0
