@@ -36,9 +36,15 @@ from grading.insight.similarity import similarity  # noqa: E402
 from grading.journal import Journal  # noqa: E402
 from grading.source import load_assignment  # noqa: E402
 from tests.course.fixtures.demo import POINTS, SOURCE  # noqa: E402
-from tests.course.generated_class import make_class, precision_recall, write_class  # noqa: E402
+from tests.course.generated_class import make_class, precision_recall, tag, write_class  # noqa: E402
 
 KINDS = ["values", "shape", "transposed", "factor", "sign", "nan", "not-implemented", "raised"]
+CONCEPTS = {"test_sigmoid": ("05_activations_and_outputs", ["activations"]),
+            "test_sigmoid_prime": ("05_activations_and_outputs", ["activation derivatives"]),
+            "test_mse": ("06_losses_and_likelihood", ["losses", "the 1/N of a mean"]),
+            "test_numgrad": ("08_backpropagation", ["gradient checking"]),
+            "test_minibatches": ("07_gradient_descent", ["mini-batches"]),
+            "test_sgd": ("07_gradient_descent", ["gradient descent step"])}
 
 
 def make_course(folder):
@@ -48,6 +54,7 @@ def make_course(folder):
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "demo", "--force"], cwd=folder,
                    env=env, check=True, capture_output=True)
+    tag(folder, "demo", CONCEPTS)
     return json.loads((folder / "exercises" / "demo" / "demo.ipynb").read_text())
 
 
@@ -124,8 +131,27 @@ def record_graded_class(course_dir, students, seed):
 def time_analyze(template, students, seed=0):
     seconds, result = timed(template, lambda course: record_graded_class(course, students, seed),
                             lambda course: analyze(course, "demo"))
-    assert len(result.results.students) == students
+    assert len(result.results.students) == students and result.concepts
     return seconds
+
+
+def time_commands(template, release, students):
+    """Wall seconds of `python -m grading analyze` and `... similarity` as commands (start-up and imports
+    included) on one class of ``students``, graded and submitted."""
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+
+    def command(name):
+        def run(course):
+            done = subprocess.run([sys.executable, "-m", "grading", name, "demo"], cwd=course, env=env,
+                                  capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        return run
+
+    def prepare(course):
+        record_graded_class(course, students, 0)
+        write_class(course, generated(students, 0), release)
+
+    return {name: timed(template, prepare, command(name))[0] for name in ("analyze", "similarity")}
 
 
 def main():
@@ -151,7 +177,10 @@ def main():
             print(f"  similarity, 100 students, answers ×{times:<2d}: {seconds:6.2f} s, "
                   f"{1000 * seconds / code * 1000:.2f} ms per 1000 characters of answer code ({code} characters)")
         seconds = time_analyze(template, n)
-        print(f"  analyze, {n:4d} graded students: {seconds:6.2f} s   (target for both: ≤ 60 s at 500 students)")
+        print(f"  analyze, {n:4d} graded students: {seconds:6.2f} s")
+        commands = time_commands(template, release, n)
+        print(f"  as commands, start-up included, {n} students: analyze {commands['analyze']:.2f} s, "
+              f"similarity {commands['similarity']:.2f} s   (target for both: ≤ 60 s at 500 students)")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,12 @@
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 
 from tests.course.fixtures.demo import SIGNATURES
 
@@ -195,6 +197,18 @@ def precision_recall(flagged, copied):
     """Precision and recall of the flagged pairs (frozensets) against the copied ones."""
     hits = len(flagged & copied)
     return (hits / len(flagged) if flagged else 1.0), (hits / len(copied) if copied else 1.0)
+
+
+def tag(root, assignment, tags):
+    """Write concept tags {grade_id: (chapter, [concepts])} into the course's demo source notebook."""
+    path = Path(root) / "solutions" / assignment / "demo.ipynb"
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in tags:
+            chapter, concepts = tags[grade_id]
+            cell["metadata"]["curriculum"] = {"chapter": chapter, "concepts": concepts}
+    path.write_text(json.dumps(nb))
 
 
 def write_class(root, generated, release, assignment="demo"):
