@@ -90,8 +90,7 @@ def answer_cells(nb, answer_ids):
     for cell in nb.get("cells", []):
         grade_id = (cell.get("metadata") or {}).get("nbgrader", {}).get("grade_id")
         if cell.get("cell_type") == "code" and grade_id in answer_ids and grade_id not in found:
-            source = cell.get("source", "")
-            found[grade_id] = "".join(source) if isinstance(source, list) else str(source)
+            found[grade_id] = _text(cell.get("source", ""))
     return found
 
 
