@@ -169,6 +169,11 @@ def test_bad_input_gets_one_clear_line(demo_course, capsys):
         error = capsys.readouterr().err
         assert len(error.strip().splitlines()) == 1 and words in error, error
 
+    autograde(demo_course.root, "demo", unsandboxed=True, progress=False, log=lambda m: None)    # nobody submitted
+    assert run("analyze", "demo", *course) == 2
+    error = capsys.readouterr().err
+    assert len(error.strip().splitlines()) == 1 and "empty class" in error, error
+
     demo_course.submit("alice", SOLUTIONS)
     demo_course.submit("bob", mutate=lambda nb: {**nb, "cells": [c for c in nb["cells"] if not c["metadata"]
                                                                  .get("nbgrader", {}).get("solution")]})
@@ -177,7 +182,7 @@ def test_bad_input_gets_one_clear_line(demo_course, capsys):
     assert len(notes) == 1 and "no answer cells" in notes[0]
 
     result = demo_course.cli("analyze", "demo")              # the command line itself: one line, no traceback
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "has not been graded" in result.stderr
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "empty class" in result.stderr
 
 
 def run(*argv):
