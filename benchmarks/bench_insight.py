@@ -118,7 +118,8 @@ def record_graded_class(course_dir, students, seed):
             verdicts = {}
             for gid, points in POINTS.items():
                 failed = rng.random() < 0.25
-                verdicts[gid] = {"score": 0.0 if failed else float(points), "kind": rng.choice(KINDS) if failed else None}
+                verdicts[gid] = {"score": 0.0 if failed else float(points),
+                                 "kind": rng.choice(KINDS) if failed else None}
             writer.record({"student": student, "flags": [],
                            "notebooks": {"demo": {"verdicts": verdicts, "unanswered": []}}})
             journal.append({"student": student, "key": str(i), "status": "graded",

@@ -1,5 +1,5 @@
-"""Command line of the course tooling: ``python -m grading {autograde,check,release,analyze,similarity} ...`` (run from the course
-folder, where nbgrader_config.py is).  ``python -m grading COMMAND --help`` explains each command."""
+"""Command line of the course tooling: ``python -m grading COMMAND ...`` with COMMAND one of autograde, check,
+release, analyze, similarity (run from the course folder, where nbgrader_config.py is).  ``python -m grading COMMAND --help`` explains each command."""
 from __future__ import annotations
 
 import argparse
@@ -77,8 +77,7 @@ def _analyze(args):
 
 def _similarity(args):
     from .insight.similarity import similarity
-    return _insight(lambda: similarity(args.course, args.assignment, threshold=args.threshold,
-                                       log=lambda m: print(m, file=sys.stderr)))
+    return _insight(lambda: similarity(args.course, args.assignment, threshold=args.threshold))
 
 
 def _add_insight_commands(commands):

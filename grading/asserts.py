@@ -78,7 +78,8 @@ def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
                         f"wrong shape: expected {expected.shape}, got {actual.shape}{extra}", hint, kind)
         if not np.all(np.isfinite(actual)):
             raise _fail(what, "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)",
-                        "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)", hint, "nan")
+                        "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)", hint,
+                        "nan")
         if not np.allclose(actual, expected, rtol=rtol, atol=atol):
             diff = np.abs(actual.astype(float) - expected)
             i = np.unravel_index(np.argmax(diff), diff.shape)
@@ -110,7 +111,8 @@ def _slip(actual, expected):
         ratio = actual[mask] / expected[mask]
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0) \
                 and not np.isclose(ratio.flat[0], 0.0):
-            return "factor", f" — every value is {ratio.flat[0]:.4g} times the expected one: a missing or extra factor?"
+            return "factor", (f" — every value is {ratio.flat[0]:.4g} times the expected one: "
+                              "a missing or extra factor?")
     return "values", ""
 
 

@@ -21,8 +21,8 @@ def write_report(folder, assignment, entries, run):
              f"{len(entries)} submissions: {len(graded)} graded ({len(flagged)} flagged for a look), "
              f"{len(failed)} failed.", "",
              f"Last run: {run['graded']} graded, {run['failed']} failed, {run['skipped']} already graded "
-             f"(skipped), in {run['seconds']:.1f} s with {run['executor']}.", "",
-             f"What the class missed: `python -m grading analyze {assignment}` writes [analysis.html](analysis.html); similar answers: `python -m grading similarity {assignment}` writes [similarity.html](similarity.html).", ""]
+             f"(skipped), in {run['seconds']:.1f} s with {run['executor']}.", ""]
+    lines += [f"What the class missed: `python -m grading analyze {assignment}` → [analysis.html](analysis.html)", ""]
     if failed:
         lines += ["## Failed — not graded (fix the cause and run again; graded ones are skipped)", ""]
         lines += [f"- **{s}**: {e.get('reason') or 'unknown reason'}" for s, e in sorted(failed.items())]

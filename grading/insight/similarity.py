@@ -243,7 +243,7 @@ def class_answers(course, assignment, spec):
     return found, notes
 
 
-def similarity(root, assignment, threshold=0.8, log=lambda message: None):
+def similarity(root, assignment, threshold=0.8):
     """Compare the class's answers to ``assignment``; writes similarity.html and similarity.csv."""
     course = Course(root)
     spec = load_assignment(course, assignment)

@@ -31,35 +31,44 @@ STYLES = {
         "    {e} = np.exp(⟦np.asarray(a, dtype=float)|np.array(a, dtype=float)|a⟧)\n"
         "    return ⟦{e} / (1 + {e})|1 - 1 / (1 + {e})|{e} / ({e} + 1)⟧",
         "⟦|    a = np.asarray(a, dtype=float)\n⟧    return ⟦0.5 * (1 + np.tanh(0.5 * a))|(np.tanh(a / 2) + 1) / 2⟧",
-        "    return {helper}(np.array(a, dtype=float))\n\n\ndef {helper}({z}):\n    {out} = np.⟦empty_like|zeros_like⟧({z})\n"
+        "    return {helper}(np.array(a, dtype=float))\n\n\ndef {helper}({z}):\n"
+        "    {out} = np.⟦empty_like|zeros_like⟧({z})\n"
         "    {pos} = {z} >= 0\n    {out}[{pos}] = 1 / (1 + np.exp(-{z}[{pos}]))\n    {e} = np.exp({z}[~{pos}])\n"
         "    {out}[~{pos}] = {e} / (1 + {e})\n    return {out}",
     ],
     "sigmoid_prime": [
-        "    {s} = sigmoid(⟦a|np.asarray(a, dtype=float)⟧)\n    return ⟦{s} * (1 - {s})|(1 - {s}) * {s}|{s} * (1.0 - {s})⟧",
+        "    {s} = sigmoid(⟦a|np.asarray(a, dtype=float)⟧)\n"
+        "    return ⟦{s} * (1 - {s})|(1 - {s}) * {s}|{s} * (1.0 - {s})⟧",
         "    return ⟦sigmoid(a) * (1 - sigmoid(a))|(1 - sigmoid(a)) * sigmoid(a)⟧",
-        "    {e} = np.exp(-np.⟦asarray|array⟧(a, dtype=float))\n    return ⟦{e} / (1 + {e}) ** 2|{e} / ((1 + {e}) * (1 + {e}))⟧",
+        "    {e} = np.exp(-np.⟦asarray|array⟧(a, dtype=float))\n"
+        "    return ⟦{e} / (1 + {e}) ** 2|{e} / ((1 + {e}) * (1 + {e}))⟧",
         "    {s} = sigmoid(a)\n    return ⟦{s} - {s} ** 2|{s} - {s} * {s}|-{s} ** 2 + {s}⟧",
     ],
     "mse": [
         "⟦|    Y, T = np.asarray(Y, dtype=float), np.asarray(T, dtype=float)\n⟧"
         "    return float(np.sum((Y - T) ** 2) / ⟦len(Y)|Y.shape[0]⟧)",
-        "    {n} = ⟦Y.shape[0]|len(Y)⟧\n    {d} = ⟦Y - T|T - Y⟧\n    return float(⟦({d} * {d}).sum()|np.sum({d} ** 2)⟧ / {n})",
-        "    {total} = 0.0\n    for {y}, {t} in zip(Y, T):\n        {total} += ⟦np.sum(({y} - {t}) ** 2)|(({y} - {t}) ** 2).sum()"
+        "    {n} = ⟦Y.shape[0]|len(Y)⟧\n    {d} = ⟦Y - T|T - Y⟧\n"
+        "    return float(⟦({d} * {d}).sum()|np.sum({d} ** 2)⟧ / {n})",
+        "    {total} = 0.0\n    for {y}, {t} in zip(Y, T):\n"
+        "        {total} += ⟦np.sum(({y} - {t}) ** 2)|(({y} - {t}) ** 2).sum()"
         "|np.dot({y} - {t}, {y} - {t})⟧\n    return float({total} / len(Y))",
         "    return float(np.mean(np.sum((Y - T) ** 2, axis=⟦1|-1⟧)))",
     ],
     "n_params": ["n_params = 13", "n_params = 2 * 3 + 3 + 3 * 1 + 1", "n_params = (2 + 1) * 3 + (3 + 1) * 1",
                  "{l} = [2, 3, 1]\nn_params = sum(({i} + 1) * {o} for {i}, {o} in zip({l}[:-1], {l}[1:]))"],
     "numgrad": [
-        "    {g} = np.zeros_like(x, dtype=float)\n    for {i} in range(⟦x.size|len(x.flat)⟧):\n        {old} = x.flat[{i}]\n"
+        "    {g} = np.zeros_like(x, dtype=float)\n    for {i} in range(⟦x.size|len(x.flat)⟧):\n"
+        "        {old} = x.flat[{i}]\n"
         "        x.flat[{i}] = {old} + h\n        {fp} = ⟦f(x)|float(f(x))⟧\n        x.flat[{i}] = {old} - h\n"
         "        {fm} = ⟦f(x)|float(f(x))⟧\n        x.flat[{i}] = {old}\n"
-        "        {g}.flat[{i}] = ⟦({fp} - {fm}) / (2 * h)|({fp} - {fm}) / 2 / h|0.5 * ({fp} - {fm}) / h⟧\n    return {g}",
-        "    {g} = ⟦np.zeros(x.shape)|np.zeros_like(x, dtype=float)⟧\n    for {idx} in np.ndindex(⟦*x.shape|x.shape⟧):\n"
+        "        {g}.flat[{i}] = ⟦({fp} - {fm}) / (2 * h)|({fp} - {fm}) / 2 / h|0.5 * ({fp} - {fm}) / h⟧\n"
+        "    return {g}",
+        "    {g} = ⟦np.zeros(x.shape)|np.zeros_like(x, dtype=float)⟧\n"
+        "    for {idx} in np.ndindex(⟦*x.shape|x.shape⟧):\n"
         "        {old} = x[{idx}]\n        x[{idx}] = {old} + h\n        {fp} = f(x)\n        x[{idx}] = {old} - h\n"
         "        {g}[{idx}] = ({fp} - f(x)) / ⟦(2 * h)|(h + h)|(2.0 * h)⟧\n        x[{idx}] = {old}\n    return {g}",
-        "    {g} = np.⟦empty|zeros⟧(x.size)\n    {e} = np.zeros(x.size)\n    for {i} in range(x.size):\n        {e}[{i}] = h\n"
+        "    {g} = np.⟦empty|zeros⟧(x.size)\n    {e} = np.zeros(x.size)\n    for {i} in range(x.size):\n"
+        "        {e}[{i}] = h\n"
         "        {step} = {e}.reshape(x.shape)\n        {g}[{i}] = ⟦(f(x + {step}) - f(x - {step})) / (2 * h)|"
         "(f(x + {step}) - f(x - {step})) / h / 2⟧\n        {e}[{i}] = 0.0\n    return {g}.reshape(x.shape)",
         "    return np.array([{helper}(f, x, {i}, h) for {i} in range(x.size)]).reshape(x.shape)\n\n\n"
@@ -78,7 +87,8 @@ STYLES = {
         "    for {b} in range({count}):\n        yield np.arange({b} * batch_size, min(({b} + 1) * batch_size, N))",
     ],
     "sgd": [
-        "    w -= ⟦lr * grad|grad * lr⟧", "    w[...] = w - ⟦lr * grad|grad * lr⟧", "    np.subtract(w, lr * grad, out=w)",
+        "    w -= ⟦lr * grad|grad * lr⟧", "    w[...] = w - ⟦lr * grad|grad * lr⟧",
+        "    np.subtract(w, lr * grad, out=w)",
         "    for {i} in range(w.size):\n        w.flat[{i}] -= lr * grad.flat[{i}]",
     ],
 }
