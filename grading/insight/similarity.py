@@ -54,6 +54,7 @@ class Answers:
     code: str                               # the answer cells, each under a "# ── notebook: cell ──" header
     normalized: object                      # normalize.Normalized of the cells, one after the other
     fingerprints: dict = field(default_factory=dict)    # hash -> positions in the normalised text
+    kgrams: object = None                   # every k-gram's hash by position (-1: template, or spans two blocks)
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Pair:
     b: str
     score: float
     shares: tuple                           # (share of a's code, share of b's code)
-    slices: tuple                           # matching parts in a's and b's code (2 × n arrays of offsets)
+    slices: tuple | None                    # shared parts in a's and b's code (2 × n arrays of offsets)
     group: int = 0
 
 
@@ -99,10 +100,10 @@ def _text(source):
 
 
 def template_hashes(spec):
-    """Every k-gram hash of the released answer cells: code every student was given."""
+    """Every k-gram hash of the released answer cells (code every student was given), sorted and unique."""
     hashes = [kgram_hashes(normalize(_text(cell.release.get("source", ""))).text, K)
               for nb in spec.notebooks.values() for cell in nb.cells if cell.kind == "solution"]
-    return set(np.concatenate(hashes).tolist()) if hashes else set()
+    return np.unique(np.concatenate(hashes)) if hashes else np.zeros(0, dtype=np.int64)
 
 
 def top_level_blocks(source):
@@ -119,7 +120,7 @@ def top_level_blocks(source):
 def fingerprint(student, cells, template):
     """Answers of ``cells`` [(notebook, grade_id, code)]: normalised and winnowed one top-level block at a time
     (no k-gram spans two functions, so their order does not matter), the template's k-grams removed."""
-    parts, code, length = [], "", 0
+    parts, code, length, kgrams = [], "", 0, []
     answers = Answers(student, "", None)
     for notebook, grade_id, source in cells:
         code += f"# ── {notebook}: {grade_id} ──\n"
@@ -128,19 +129,23 @@ def fingerprint(student, cells, template):
             hashes = kgram_hashes(part.text, K)
             if len(hashes):
                 selected, positions = winnow(hashes, WINDOW, remove_duplicates=False)
-                for value, position in zip(selected.tolist(), positions.tolist()):
-                    if value not in template:
-                        answers.fingerprints.setdefault(value, []).append(position + length)
+                own = ~np.isin(selected, template)
+                for value, position in zip(selected[own].tolist(), positions[own].tolist()):
+                    answers.fingerprints.setdefault(value, []).append(position + length)
+            block_kgrams = np.full(len(part), -1, dtype=np.int64)
+            block_kgrams[:len(hashes)] = np.where(np.isin(hashes, template), -1, hashes)
+            kgrams.append(block_kgrams)
             parts.append(part)
             length += len(part)
         code += source.rstrip() + "\n\n"
     answers.code, answers.normalized = code, concatenate(parts)
+    answers.kgrams = np.concatenate(kgrams) if kgrams else np.zeros(0, dtype=np.int64)
     return answers
 
 
 def _raw_slices(answers, positions):
-    """Matching parts in the student's own text, from fingerprint positions in the normalised text."""
-    starts, ends = get_copied_slices(np.array(positions, dtype=np.int64), K)
+    """Matching parts in the student's own text, from k-gram positions in the normalised text."""
+    starts, ends = get_copied_slices(np.asarray(positions, dtype=np.int64), K)
     norm = answers.normalized
     raw = sorted((int(norm.starts[s]), int(norm.ends[e - 1])) for s, e in zip(starts, ends) if e > s)
     merged = []
@@ -154,11 +159,15 @@ def _raw_slices(answers, positions):
 
 def compare(a, b, weight, totals):
     """The Pair of two students: the share of each one's code, weighted by rarity, that the other has too."""
-    shared = a.fingerprints.keys() & b.fingerprints.keys()
-    matched = sum(weight[h] for h in shared)
+    matched = sum(weight[h] for h in a.fingerprints.keys() & b.fingerprints.keys())
     shares = tuple(matched / totals[x.student] if totals[x.student] else 0.0 for x in (a, b))
-    slices = tuple(_raw_slices(x, [p for h in shared for p in x.fingerprints[h]]) for x in (a, b))
-    return Pair(a.student, b.student, min(shares), shares, slices)
+    return Pair(a.student, b.student, min(shares), shares, None)
+
+
+def shared_parts(a, b):
+    """(a's, b's) parts of their code that the other has too: every shared k-gram, not only the fingerprints."""
+    shared = np.intersect1d(a.kgrams[a.kgrams >= 0], b.kgrams[b.kgrams >= 0])
+    return tuple(_raw_slices(x, np.flatnonzero(np.isin(x.kgrams, shared) & (x.kgrams >= 0))) for x in (a, b))
 
 
 def candidates(class_answers, index):
@@ -186,6 +195,8 @@ def ranked_pairs(class_answers, threshold):
     by_student = {answers.student: answers for answers in class_answers}
     pairs = [compare(by_student[a], by_student[b], weight, totals) for a, b in candidates(class_answers, index)]
     pairs = sorted((p for p in pairs if p.score >= threshold), key=lambda p: (-p.score, -max(p.shares), p.a, p.b))
+    for p in pairs:
+        p.slices = shared_parts(by_student[p.a], by_student[p.b])
     _group(pairs)
     return pairs
 
