@@ -76,6 +76,14 @@ def _write_atomic(path, text):
     os.replace(temporary, path)
 
 
+def _submission_secret(submission):
+    """The secret ``nbgrader submit`` put beside the notebook (a short regular file), or None."""
+    path = submission.path / "submission_secret.txt"
+    if submission.linked or path.is_symlink() or not path.is_file() or path.stat().st_size > 1024:
+        return None
+    return path.read_text(errors="replace")
+
+
 def make_executor(workers=None, scheduler=None):
     """(executor, description, shutdown) — a local process pool, or a Dask cluster's executor."""
     if scheduler:
@@ -154,6 +162,7 @@ class _Run:
         self.journal, self.writer = journal, writer
         self.summary = Summary()
         self.timestamps = {}
+        self.secrets = {}           # student -> nbgrader's submission_secret.txt (release_feedback needs it)
         self.bar = None
 
     def jobs(self, limits, sandboxed, students, force):
@@ -165,6 +174,7 @@ class _Run:
                 self.summary.skipped += 1
                 continue
             self.timestamps[submission.student] = submission.timestamp
+            self.secrets[submission.student] = _submission_secret(submission)
             jobs[submission.student] = {"student": submission.student, "assignment": self.assignment, "key": key,
                                         "spec": self.spec, "path": str(submission.path),
                                         "linked": submission.linked, "limits": limits, "sandboxed": sandboxed}
@@ -226,6 +236,8 @@ class _Run:
                     _write_atomic(folder / f"{name}.ipynb", outcome["autograded"])
                 if self.timestamps.get(student):
                     _write_atomic(folder / "timestamp.txt", self.timestamps[student])
+                if self.secrets.get(student):
+                    _write_atomic(folder / "submission_secret.txt", self.secrets[student])
                 self.writer.record(result, self.timestamps.get(student))
             except Exception as error:
                 result.update(status="failed", reason=f"could not save the grades: {type(error).__name__}: {error}")

@@ -135,7 +135,8 @@ def check(path, timeout=120, out=sys.stdout):
             failed.append(meta.get("grade_id"))
             print(f"  ✘ {meta.get('grade_id')} ({_points(cell_points)}): {error or 'did not run'}", file=out)
     own_errors = [(i, _error(cell)) for i, cell in enumerate(nb.cells)       # (an interrupted cell is in problem)
-                  if cell.cell_type == "code" and not _is_test(cell) and _error(cell) not in (None, "KeyboardInterrupt")]
+                  if cell.cell_type == "code" and not _is_test(cell)
+                  and _error(cell) not in (None, "KeyboardInterrupt")]
     for index, error in own_errors:
         print(f"  ! cell {index} (not a test) raised {error}", file=out)
     if changed:
