@@ -14,7 +14,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # thread count (bench_mlp.py --threads, default 1, for every candidate alike).
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: book test install python-version serve benchmark clean release grade check export help
+.PHONY: book test install python-version serve benchmark clean release grade check help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
