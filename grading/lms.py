@@ -27,7 +27,7 @@ from nbgrader.plugins.zipcollect import FileNameCollectorPlugin
 
 CANVAS = re.compile(r"(?P<name>[^/_]+)_(?:(?P<late>late)_)?(?P<student_id>\d+)_(?P<submission>\d+)_"
                     r"(?P<file_id>[^/]+)$", re.IGNORECASE)
-MOODLE = re.compile(r"(?P<name>[^/_]+)_(?P<participant>\d+)_assignsubmission_file_/?(?P<file_id>[^/]+)$")
+MOODLE = re.compile(r"(?P<name>[^/_]+)_(?P<participant>\d+)_assignsubmission_file_?/?(?P<file_id>[^/]+)$")
 LATE_FILE = "late.json"
 
 

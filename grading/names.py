@@ -1,7 +1,8 @@
 """Which submitted file is which notebook of the assignment, when browsers and LMSs have renamed them.
 
-A download saved twice becomes ``ps05_backprop (1).ipynb``, Google Drive and "duplicate" make ``Copy of
-ps05_backprop.ipynb``, Canvas numbers a resubmission ``ps05_backprop-1.ipynb``, and some systems change the case.
+A download saved twice becomes ``ps05_backprop (1).ipynb``, Google Drive and Windows make ``Copy of
+ps05_backprop.ipynb``, JupyterLab's Duplicate ``ps05_backprop-Copy1.ipynb``, macOS ``ps05_backprop copy.ipynb``,
+Canvas numbers a resubmission ``ps05_backprop-1.ipynb``, and some systems change the case.
 ``match_notebooks`` pairs each expected notebook with the submitted file of exactly that name, or else with the one
 file whose name differs from it only by those additions; a renamed match is reported (the instructor sees a flag),
 two candidates for one notebook or a notebook with no candidate while other notebooks are present is a problem that
@@ -13,9 +14,11 @@ import os
 import re
 from dataclasses import dataclass, field
 
-_ADDED = [re.compile(r"^copy of\s+", re.IGNORECASE),        # "Copy of ps05_backprop"
-          re.compile(r"\s*\(\d+\)$"),                        # "ps05_backprop (1)"
-          re.compile(r"-\d+$")]                              # "ps05_backprop-1" (Canvas resubmission)
+_ADDED = [re.compile(r"^copy of\s+", re.IGNORECASE),        # "Copy of ps05_backprop" (Google Drive, Windows)
+          re.compile(r"\s*\(\d+\)$"),                        # "ps05_backprop (1)" (a download saved twice)
+          re.compile(r"-\d+$"),                              # "ps05_backprop-1" (Canvas resubmission)
+          re.compile(r"-copy\d*$", re.IGNORECASE),           # "ps05_backprop-Copy1" (Jupyter's Duplicate)
+          re.compile(r"\s+copy(\s+\d+)?$", re.IGNORECASE)]    # "ps05_backprop copy 2" (macOS Finder)
 
 
 def plain_name(stem):

@@ -12,7 +12,8 @@ from tests.course.fixtures.demo import MAX_SCORE, SOLUTIONS, submission
 
 
 @pytest.mark.parametrize("stem", ["ps05_backprop (1)", "Copy of ps05_backprop", "PS05_Backprop", "ps05_backprop-1",
-                                  "Copy of ps05_backprop (2)", "ps05_backprop-2 (1)"])
+                                  "Copy of ps05_backprop (2)", "ps05_backprop-2 (1)", "ps05_backprop-Copy1",
+                                  "ps05_backprop copy", "ps05_backprop(3)"])
 def test_what_downloads_add_is_ignored(stem):
     assert plain_name(stem) == "ps05_backprop"
     matching = match_notebooks(["ps05_backprop"], [f"{stem}.ipynb"])
