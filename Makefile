@@ -43,6 +43,8 @@ $(COURSE_CONFIG_LINK): $(VENV)/.installed
 	mkdir -p $(@D)
 	printf '%s\n' "# Written by make install: use the settings of the course in $(CURDIR)" \
 		"load_subconfig(r'$(abspath nbgrader_config.py)')" > $@
+	@# an empty exchange that everyone may write (as release_assignment makes it): the Assignment List works at once
+	test -d "$${COURSE_EXCHANGE:-exchange}" || install -d -m 0777 "$${COURSE_EXCHANGE:-exchange}"
 
 book: install
 	$(BLAS_ONE_THREAD) jupyter-book build -W --keep-going .
