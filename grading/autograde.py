@@ -47,7 +47,8 @@ class Interrupted(Exception):
 
 
 def _start_worker():
-    signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends a pool process at once, without a traceback
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:      # (where the parent ignores Ctrl-C, so do they)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends a pool process at once, without a traceback
     warm_up()
 
 

@@ -51,7 +51,8 @@ def test_ctrl_c_says_what_finished_and_a_rerun_resumes(demo_course):
     command = [sys.executable, "-m", "grading", "autograde", "demo", "--unsandboxed", "--workers", "1",
                "--no-progress", "--cell-timeout", "120", "--timeout", "300"]
     process = subprocess.Popen(command, cwd=demo_course.root, env=venv_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
     journal = demo_course.root / "autograded" / ".grading" / "demo" / "journal.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (not journal.exists() or len(journal.read_text().splitlines()) < 2):
