@@ -102,11 +102,11 @@ def test_a_term_through_the_exchange_with_two_students(demo_course, tmp_path):
               "import json, os\nlister = AssignmentList()\nlister.root_dir = os.getcwd()\n"
               "print(json.dumps(lister.list_released_assignments()))")
     answers = {"alice": SOLUTIONS, "bob": NO_SGD}
+    env = dict(venv_env(), HOME=str(homes["alice"]), COURSE_EXCHANGE=str(exchange))
+    listed = subprocess.run([sys.executable, "-c", lister], cwd=homes["alice"], env=env, capture_output=True, text=True)
+    value = json.loads(listed.stdout.strip().splitlines()[-1])          # what JupyterLab's Assignment List shows
+    assert value["success"] and [a["assignment_id"] for a in value["value"]] == ["demo"], listed.stderr
     for student, home in homes.items():
-        env = dict(venv_env(), HOME=str(home), COURSE_EXCHANGE=str(exchange))
-        listed = subprocess.run([sys.executable, "-c", lister], cwd=home, env=env, capture_output=True, text=True)
-        value = json.loads(listed.stdout.strip().splitlines()[-1])      # what JupyterLab's Assignment List shows
-        assert value["success"] and [a["assignment_id"] for a in value["value"]] == ["demo"], listed.stderr
         run(home, "fetch_assignment", "demo", home=home, student=student, exchange=exchange)
         fetched = home / "demo" / "demo.ipynb"
         fetched.write_text(json.dumps(submission(json.loads(fetched.read_text()), answers[student])))
