@@ -13,6 +13,8 @@ understood (the file name inside the zip; the original name may have gained a su
   Moodle's participant id is different for every assignment, so the student id is the name, lower case, with
   every run of other characters than letters and digits replaced by ``-`` (``Jane Doe`` -> ``jane-doe``).
 
+Another LMS: set nbgrader's ``c.FileNameCollectorPlugin.named_regexp`` and it is used instead.
+
 A Canvas "late" mark is kept in ``downloaded/ASSIGNMENT/late.json`` (student id -> the file names) and shown by the
 report and ``python -m grading export --format csv``.  The LMS gives no submission time, so no ``timestamp.txt``
 is written and the late-submission penalty (which needs one) does not apply to LMS downloads.
@@ -65,6 +67,8 @@ class LMSFileNames(FileNameCollectorPlugin):
     """The collector plugin of ``nbgrader zip_collect`` for Canvas's and Moodle's download names."""
 
     def collect(self, submitted_file):
+        if self.named_regexp:           # an instructor's own c.FileNameCollectorPlugin.named_regexp wins
+            return super().collect(submitted_file)
         if os.path.splitext(submitted_file)[1] not in self.valid_ext:
             return None
         info = parse(submitted_file)
