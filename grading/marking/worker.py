@@ -48,13 +48,14 @@ def grade_submission(job):
         linked = job.get("linked") or os.path.islink(folder)
         if linked:
             result["flags"].append(("symlink", "the submission is a symbolic link or not a folder; it was not read"))
-        files = {} if linked else match_notebooks(list(spec.notebooks), submitted_notebooks(folder))
-        if files and files.problems:
-            raise UnmatchedNotebooks("; ".join(files.problems))
-        result["flags"] += files.flags() if files else []
+        files = None if linked else match_notebooks(list(spec.notebooks), submitted_notebooks(folder))
+        if files is not None:
+            if files.problems:
+                raise UnmatchedNotebooks("; ".join(files.problems))
+            result["flags"] += files.flags()
         for name, nb_spec in spec.notebooks.items():
             result["notebooks"][name] = _grade_notebook(job, spec, nb_spec, None if linked else folder, result,
-                                                        files.found.get(name) if files else None)
+                                                        files.found.get(name) if files is not None else None)
     except UnmatchedNotebooks as error:
         result.update(status="failed", reason=str(error))
     except SandboxStartError as error:
