@@ -2,6 +2,8 @@
 #   make book   — create .venv, install everything, build the HTML book into _build/html
 #   make test   — same set-up, then run every test
 SHELL := /bin/bash
+# A failing command in a pipe (pip piped through grep) stops make instead of carrying on.
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +14,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # thread count (bench_mlp.py --threads, default 1, for every candidate alike).
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: book test install serve benchmark clean release grade check help
+.PHONY: book test install python-version serve benchmark clean release grade check help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
@@ -20,13 +22,29 @@ help:
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
 
-install: $(VENV)/.installed
+# nbgrader run from this environment (a student's fetch_assignment/submit/fetch_feedback, JupyterLab's Assignment
+# List) reads the course's settings, its exchange included, wherever it is started.
+COURSE_CONFIG_LINK := $(VENV)/etc/jupyter/nbgrader_config.py
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+install: $(VENV)/.installed $(COURSE_CONFIG_LINK)
+
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Python 3.11 or newer is needed (the pins in requirements.txt need it); '$(PYTHON)' is" \
+		"$$($(PYTHON) --version 2>/dev/null || echo "not found"). Run e.g. 'make PYTHON=python3.11 ...'."; exit 1; }
+
+$(VENV)/.installed: requirements.txt pyproject.toml | python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
+
+$(COURSE_CONFIG_LINK): $(VENV)/.installed
+	mkdir -p $(@D)
+	printf '%s\n' "# Written by make install: use the settings of the course in $(CURDIR)" \
+		"load_subconfig(r'$(abspath nbgrader_config.py)')" > $@
+	@# an empty exchange that everyone may write (as release_assignment makes it): the Assignment List works at once
+	test -d "$${COURSE_EXCHANGE:-exchange}" || install -d -m 0777 "$${COURSE_EXCHANGE:-exchange}"
 
 book: install
 	$(BLAS_ONE_THREAD) jupyter-book build -W --keep-going .
@@ -60,4 +78,4 @@ grade: install
 
 check: install
 	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=exercises/ps01_neuron/ps01_neuron.ipynb"; exit 2; }
-	$(PY) -m grading check $(NOTEBOOK)
+	$(PY) -m grading check "$(NOTEBOOK)"

@@ -1,8 +1,10 @@
 """nbgrader settings of the course (read by `nbgrader ...` and by `python -m grading ...`, run from this folder).
 
 Instructor versions of the problem sets live in solutions/<assignment>/, student versions are generated into
-exercises/<assignment>/ by `make release`.  Submissions go to submitted/<student>/<assignment>/, and
-`make grade ASSIGNMENT=...` (python -m grading autograde) writes autograded/ and the gradebook next to this file.
+exercises/<assignment>/ by `make release`.  Submissions go to submitted/<student>/<assignment>/ (by `nbgrader
+collect` from the exchange, or `nbgrader zip_collect` from an LMS download), and `make grade ASSIGNMENT=...`
+(python -m grading autograde) writes autograded/ and the gradebook next to this file.  Every path below is inside
+this folder except the exchange when COURSE_EXCHANGE says otherwise.
 """
 import os
 
@@ -14,6 +16,22 @@ c.CourseDirectory.course_id = "neural-networks"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+
+# The exchange: where `nbgrader release_assignment` puts the problem sets, students' `fetch_assignment`/`submit`
+# and JupyterLab's Assignment List find them, `collect` takes submissions from and `release_feedback` /
+# `fetch_feedback` pass feedback through.  One setting: the COURSE_EXCHANGE environment variable (for a shared
+# JupyterHub, e.g. /srv/nbgrader/exchange, set for instructor and students alike); otherwise exchange/ here.
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or os.path.join(HERE, "exchange")
+
+# LMS downloads: `nbgrader zip_collect ASSIGNMENT` reads downloaded/ASSIGNMENT/archive/ (the zip from Canvas or
+# Moodle) and files each notebook by the name the LMS gave it (patterns in grading/lms.py and grading/README.md).
+c.ZipCollectApp.collector_plugin = "grading.lms.LMSFileNames"
+
+# Late submissions: a submission whose timestamp is after the assignment's due date (`nbgrader db assignment add
+# ASSIGNMENT --duedate=...`) loses what this plugin says; nbgrader's built-in methods are 'none' and 'zero'.
+# `python -m grading autograde` stores the penalty in the gradebook, so `nbgrader export`, the report and
+# `python -m grading export` all subtract the same number.
+c.LateSubmissionPlugin.penalty_method = "none"
 
 # A cell of a student's notebook may run this long when nbgrader itself executes it (validate, autograde).
 # `python -m grading autograde` has its own, stricter limits (see grading/limits.py and its --help).

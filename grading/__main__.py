@@ -1,18 +1,40 @@
-"""Command line of the course tooling: ``python -m grading COMMAND ...`` with COMMAND one of autograde, check,
-release, analyze, similarity (run from the course folder, where nbgrader_config.py is).  ``python -m grading COMMAND --help`` explains each command."""
+"""Command line of the course tooling: ``python -m grading {autograde,export,analyze,similarity,check,release} ...``
+(run in the course folder, where nbgrader_config.py is, or any folder below it).  ``python -m grading COMMAND --help``
+explains each command."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 
 from .limits import Limits
+
+COURSE_HELP = "course folder with nbgrader_config.py (default: the working folder or the nearest one above it)"
 
 
 def _refuse(error):
     print(f"refusing to grade: {error}.\nStudent code must run in a sandbox. To grade without isolation anyway "
           f"(it can then read and change your files), pass --unsandboxed.", file=sys.stderr)
     return 2
+
+
+def _course_root(args):
+    """The course folder: --course, or the nearest folder at or above the working folder with nbgrader_config.py."""
+    from .course import NotACourse, find_course_root
+    if args.course is not None:
+        if not os.path.isfile(os.path.join(args.course, "nbgrader_config.py")):
+            raise NotACourse(f"{os.path.abspath(args.course)} has no nbgrader_config.py: --course must be the course "
+                             f"folder")
+        return args.course
+    return str(find_course_root(os.getcwd()))
+
+
+def _interrupted(summary):
+    print(f"interrupted: {summary.graded} submission(s) graded and saved in this run ({summary.failed} failed, "
+          f"{summary.skipped} already graded); run the same command again to resume (finished ones are skipped).",
+          file=sys.stderr)
+    return 130
 
 
 def _autograde(args):
@@ -22,7 +44,7 @@ def _autograde(args):
             check_sandbox()             # first, before the slow imports of nbgrader
         except SandboxUnavailable as error:
             return _refuse(error)
-    from .autograde import autograde
+    from .autograde import Interrupted, NoSubmissions, autograde
     from .gradebook import GradebookError
     defaults = Limits()
     limits = Limits(notebook_seconds=args.timeout or defaults.notebook_seconds,
@@ -39,6 +61,11 @@ def _autograde(args):
                             progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr))
     except SandboxUnavailable as error:
         return _refuse(error)
+    except NoSubmissions as error:
+        print(f"nothing graded: {error} (the report was left as it was).", file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        return _interrupted(stop.summary)
     except (FileNotFoundError, GradebookError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -46,6 +73,19 @@ def _autograde(args):
     for student, reason in sorted(summary.failures.items()):
         print(f"  FAILED {student}: {reason}")
     return 1 if summary.failed else 0
+
+
+def _export(args):
+    from .course import Course
+    from .export import ExportError, export
+    try:
+        path, students = export(Course(args.course), args.assignment, fmt=args.format, output=args.output,
+                                column=args.column, per_question=args.questions)
+    except ExportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} ({students} students, format {args.format})")
+    return 0
 
 
 def _check(args):
@@ -90,7 +130,7 @@ def _add_insight_commands(commands):
     analyze.add_argument("assignment", help="a graded assignment, e.g. ps01_neuron")
     analyze.add_argument("--help-below", type=float, default=0.5, metavar="SHARE",
                          help="list students below this share of a concept's points (default 0.5)")
-    analyze.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    analyze.add_argument("--course", help=COURSE_HELP)
     analyze.set_defaults(run=_analyze)
 
     similar = commands.add_parser(
@@ -103,7 +143,7 @@ def _add_insight_commands(commands):
     similar.add_argument("--threshold", type=float, default=0.8,
                          help="list pairs in which at least this share of each student's code (weighted by rarity) "
                               "is in the other's (default 0.8)")
-    similar.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    similar.add_argument("--course", help=COURSE_HELP)
     similar.set_defaults(run=_similarity)
 
 
@@ -130,7 +170,7 @@ def main(argv=None):
                        help="run student code without bubblewrap (no isolation: only if you trust the code)")
     grade.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
-    grade.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    grade.add_argument("--course", help=COURSE_HELP)
     grade.add_argument("--timeout", type=float, help=f"wall seconds per notebook (default {Limits.notebook_seconds:g})")
     grade.add_argument("--cell-timeout", type=float, help=f"wall seconds per student cell (default "
                                                            f"{Limits.cell_seconds:g})")
@@ -152,12 +192,40 @@ def main(argv=None):
                               description="nbgrader generate_assignment --force for each assignment, then check "
                                           "that no solution or hidden test reached exercises/.")
     rel.add_argument("assignment", nargs="*", help="assignments (default: every folder of solutions/)")
-    rel.add_argument("--course", default=".", help="course folder with nbgrader_config.py (default: .)")
+    rel.add_argument("--course", help=COURSE_HELP)
     rel.set_defaults(run=_release)
     _add_insight_commands(commands)
 
+    out = commands.add_parser(
+        "export", help="the gradebook's scores as a file Canvas imports (or as CSV)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.dedent("""\
+            Write ASSIGNMENT's scores from the gradebook (manual scores included, the late-submission penalty of
+            nbgrader_config.py subtracted, as in `nbgrader export`) to exports/ASSIGNMENT-FORMAT.csv.
+            canvas: Student,ID,SIS User ID,SIS Login ID,Section,<column> plus a Points Possible row, for Canvas's
+            Gradebook > Import. csv: one row per student with raw score, penalty, score, LMS late mark and every
+            test cell's score."""))
+    out.add_argument("assignment", help="assignment name, e.g. ps01_neuron")
+    out.add_argument("--format", choices=["canvas", "csv"], default="canvas", help="file layout (default canvas)")
+    out.add_argument("--output", metavar="PATH", help="where to write (default exports/ASSIGNMENT-FORMAT.csv)")
+    out.add_argument("--column", help="title of the score column in Canvas (default: the assignment name; use "
+                                      "Canvas's 'Name (id)' to update an existing Canvas assignment)")
+    out.add_argument("--questions", action="store_true", help="canvas: add a column per test cell")
+    out.add_argument("--course", help=COURSE_HELP)
+    out.set_defaults(run=_export)
+
     args = parser.parse_args(argv)
-    return args.run(args)
+    from .course import NotACourse
+    try:
+        if hasattr(args, "course"):
+            args.course = _course_root(args)
+        return args.run(args)
+    except NotACourse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted before anything was saved; run the same command again.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -16,18 +16,40 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import Course
+from .export import gradebook_scores
 from .gradebook import GradebookWriter, ensure_assignment
 from .journal import Journal, RunLock, submission_key
+from .late import apply_late_penalties
+from .lms import late_marks
 from .limits import Limits
 from .report import write_report
 from .marking.sandbox import check_course_not_exposed, check_sandbox
 from .source import load_assignment
 from .marking.worker import grade_submission, warm_up
+
+
+class NoSubmissions(Exception):
+    """There is nothing to grade: no submitted/<student>/ASSIGNMENT folder (the report is left as it was)."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C: what finished is saved (``summary``); a re-run resumes."""
+
+    def __init__(self, summary):
+        super().__init__("interrupted")
+        self.summary = summary
+
+
+def _start_worker():
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:      # (where the parent ignores Ctrl-C, so do they)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends a pool process at once, without a traceback
+    warm_up()
 
 
 @dataclass
@@ -55,6 +77,14 @@ def _write_atomic(path, text):
     os.replace(temporary, path)
 
 
+def _submission_secret(submission):
+    """The secret ``nbgrader submit`` put beside the notebook (a short regular file), or None."""
+    path = submission.path / "submission_secret.txt"
+    if submission.linked or path.is_symlink() or not path.is_file() or path.stat().st_size > 1024:
+        return None
+    return path.read_text(errors="replace")
+
+
 def make_executor(workers=None, scheduler=None):
     """(executor, description, shutdown) — a local process pool, or a Dask cluster's executor."""
     if scheduler:
@@ -66,7 +96,7 @@ def make_executor(workers=None, scheduler=None):
     # fork: workers start at once with everything imported; they never touch the parent's gradebook connection.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                  initializer=warm_up)
+                                  initializer=_start_worker)
     return pool, f"{workers} local worker process{'es' if workers > 1 else ''}", \
         lambda: pool.shutdown(wait=True, cancel_futures=True)
 
@@ -93,6 +123,9 @@ def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False,
         check_sandbox()
         check_course_not_exposed(course.root)
     spec = load_assignment(course, assignment)
+    if not course.submissions(assignment, students):
+        raise NoSubmissions(f"no submissions of {assignment} in {course.folder('submitted')}"
+                            + (f" for {', '.join(students)}" if students else ""))
     for warning in spec.warnings:
         log(f"warning: {warning}")
     state = course.state_dir(assignment)
@@ -103,8 +136,12 @@ def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False,
         try:
             jobs = run.jobs(limits, not unsandboxed, students, force)
             run.execute(jobs, workers, scheduler, progress, log)
+        except KeyboardInterrupt:
+            raise Interrupted(run.summary) from None
         finally:
             run.writer.close()
+        apply_late_penalties(course, assignment)
+        _, totals = gradebook_scores(course, assignment)
         summary = run.summary
         latest = run.journal.latest()
         entries = {s.student: latest[s.student] for s in course.submissions(assignment, students)
@@ -112,7 +149,9 @@ def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False,
         summary.seconds = time.monotonic() - started
         summary.report = write_report(state, assignment, entries,
                                       {"graded": summary.graded, "failed": summary.failed, "skipped": summary.skipped,
-                                       "seconds": summary.seconds, "executor": summary.executor})
+                                       "seconds": summary.seconds, "executor": summary.executor},
+                                      totals={row.student: row for row in totals},
+                                      late=late_marks(course.root, assignment))
     return summary
 
 
@@ -124,6 +163,7 @@ class _Run:
         self.journal, self.writer = journal, writer
         self.summary = Summary()
         self.timestamps = {}
+        self.secrets = {}           # student -> nbgrader's submission_secret.txt (release_feedback needs it)
         self.bar = None
 
     def jobs(self, limits, sandboxed, students, force):
@@ -135,6 +175,7 @@ class _Run:
                 self.summary.skipped += 1
                 continue
             self.timestamps[submission.student] = submission.timestamp
+            self.secrets[submission.student] = _submission_secret(submission)
             jobs[submission.student] = {"student": submission.student, "assignment": self.assignment, "key": key,
                                         "spec": self.spec, "path": str(submission.path),
                                         "linked": submission.linked, "limits": limits, "sandboxed": sandboxed}
@@ -196,6 +237,8 @@ class _Run:
                     _write_atomic(folder / f"{name}.ipynb", outcome["autograded"])
                 if self.timestamps.get(student):
                     _write_atomic(folder / "timestamp.txt", self.timestamps[student])
+                if self.secrets.get(student):
+                    _write_atomic(folder / "submission_secret.txt", self.secrets[student])
                 self.writer.record(result, self.timestamps.get(student))
             except Exception as error:
                 result.update(status="failed", reason=f"could not save the grades: {type(error).__name__}: {error}")

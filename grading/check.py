@@ -1,18 +1,38 @@
 """``python -m grading check NOTEBOOK``: a student's self-check before submitting.
 
-Runs the notebook top to bottom in a fresh kernel (as ``nbgrader validate`` does), then lists every test cell
-that fails with its message, and exits with status 1 if any does (``nbgrader validate`` exits 0 even then).
-Only the visible tests run: the hidden ones are in the instructor's copy and run when the notebook is graded.
+Runs the notebook top to bottom in a fresh kernel (as ``nbgrader validate`` does) with what grading allows: the
+grading sandbox has NumPy and ``grading.asserts`` but not nnlib, so nnlib cannot be imported here either (an answer
+that uses it fails here as it would when graded).  Then it lists every test cell that fails with its message, and
+exits with status 1 if any does (``nbgrader validate`` exits 0 even then).  Only the visible tests run: the hidden
+ones are in the instructor's copy and run when the notebook is graded.  A file that is not a notebook, or a cell
+that does not finish, is reported in one line.
 """
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
+import tempfile
 
 import nbformat
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+UNAVAILABLE = ("nnlib",)        # what the sandbox does not mount (grading/marking/sandbox.py)
+
+# Loaded by the check's kernel at start-up (as sitecustomize): importing nnlib fails as it does in the sandbox.
+_HIDE_MODULES = f"""
+import sys
+
+class _NotWhenGraded:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {UNAVAILABLE!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}: it is not available when your notebook is "
+                                      f"graded, so it is not available in the check either", name=name)
+        return None
+
+sys.meta_path.insert(0, _NotWhenGraded())
+"""
 
 
 def _is_test(cell):
@@ -41,32 +61,64 @@ def _points(n):
     return f"{n:g} point" + ("" if n == 1 else "s")
 
 
+def _kernel_env(folder):
+    """The environment of the check's kernel: this one, plus the start-up file that hides nnlib."""
+    with open(os.path.join(folder, "sitecustomize.py"), "w", encoding="utf-8") as f:
+        f.write(_HIDE_MODULES)
+    env = dict(os.environ, NBGRADER_VALIDATING="1", NBGRADER_EXECUTION="validate")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (folder, env.get("PYTHONPATH")) if p)
+    return env
+
+
 def run_notebook(nb, folder, timeout):
+    """Execute ``nb`` in place in ``folder``; None, or why it did not run to the end (one line)."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     kernel = nb.metadata.get("kernelspec", {}).get("name") or "python3"
-    os.environ.update(NBGRADER_VALIDATING="1", NBGRADER_EXECUTION="validate")
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, allow_errors=True,
                             resources={"metadata": {"path": folder}})
-    try:
-        client.execute()
-    except DeadKernelError as error:
-        return f"the kernel died ({error})"
-    except Exception as error:      # a cell timed out, or the kernel could not start
-        return f"{type(error).__name__}: {ANSI.sub('', str(error)).strip().splitlines()[-1:] or ''}"
+    running = [None]                # the index of the cell being executed
+    client.on_cell_start = lambda cell, cell_index: running.__setitem__(0, cell_index)
+    with tempfile.TemporaryDirectory(prefix="grading-check-") as startup:
+        try:
+            # the kernel's own log (warnings, its traceback when a cell is interrupted) is not the student's business
+            client.execute(env=_kernel_env(startup), stderr=subprocess.DEVNULL)
+        except CellTimeoutError:
+            first = (nb.cells[running[0]].source.strip().splitlines() or [""])[0][:60]
+            return (f"cell {running[0]} ({first!r}) did not finish within {timeout:g} s (an endless loop, or too "
+                    f"slow?); it and the cells after it did not run")
+        except DeadKernelError as error:
+            return f"the kernel died in cell {running[0]} ({ANSI.sub('', str(error)).strip()[:200]})"
+        except Exception as error:      # the kernel could not start
+            last = (ANSI.sub("", str(error)).strip().splitlines() or [""])[-1]
+            return f"{type(error).__name__}: {last}"
     return None
+
+
+def _read(path):
+    """(notebook, None) or (None, one line saying why it cannot be checked)."""
+    if not os.path.isfile(path):
+        return None, f"no such notebook: {path}"
+    try:
+        return nbformat.read(path, as_version=4), None
+    except Exception as error:          # not JSON, not a notebook, not UTF-8
+        reason = (ANSI.sub("", str(error)).strip().splitlines() or [type(error).__name__])[0]
+        reason = "it is not valid JSON: cut short, or edited outside Jupyter" if "JSON" in reason else reason[:160]
+        return None, (f"{path} is not a notebook Jupyter can open ({reason}); restore it from a checkpoint "
+                      f"(File > Revert Notebook to Checkpoint) or fetch the assignment again")
 
 
 def check(path, timeout=120, out=sys.stdout):
     """Run the visible tests of one notebook; print what fails; return the exit status (0 = all pass)."""
-    if not os.path.isfile(path):
-        print(f"no such notebook: {path}", file=out)
+    nb, problem = _read(path)
+    if nb is None:
+        print(problem, file=out)
         return 2
-    nb = nbformat.read(path, as_version=4)
     tests = [cell for cell in nb.cells if _is_test(cell)]
     changed = [cell.metadata.nbgrader.get("grade_id") for cell in tests if _changed(cell)]
-    print(f"Checking {path} in a fresh kernel (visible tests only: hidden tests also run when it is graded) …",
-          file=out)
+    print(f"Checking {path} as it is graded: a fresh kernel with NumPy and grading.asserts, without "
+          f"{', '.join(UNAVAILABLE)} (grading does not provide it). Visible tests only: hidden tests also run when "
+          f"it is graded …", file=out)
     problem = run_notebook(nb, os.path.dirname(os.path.abspath(path)), timeout)
 
     failed, points, total = [], 0.0, 0.0
@@ -76,14 +128,15 @@ def check(path, timeout=120, out=sys.stdout):
         total += cell_points
         error = _error(cell)
         ran = cell.get("execution_count") is not None or cell.get("outputs")
-        if error is None and ran and not problem:
+        if error is None and ran:
             points += cell_points
             print(f"  ✔ {meta.get('grade_id')} ({_points(cell_points)})", file=out)
         else:
             failed.append(meta.get("grade_id"))
             print(f"  ✘ {meta.get('grade_id')} ({_points(cell_points)}): {error or 'did not run'}", file=out)
-    own_errors = [(i, _error(cell)) for i, cell in enumerate(nb.cells)
-                  if cell.cell_type == "code" and not _is_test(cell) and _error(cell)]
+    own_errors = [(i, _error(cell)) for i, cell in enumerate(nb.cells)       # (an interrupted cell is in problem)
+                  if cell.cell_type == "code" and not _is_test(cell)
+                  and _error(cell) not in (None, "KeyboardInterrupt")]
     for index, error in own_errors:
         print(f"  ! cell {index} (not a test) raised {error}", file=out)
     if changed:

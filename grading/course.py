@@ -11,6 +11,20 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 
+class NotACourse(Exception):
+    """Neither the folder nor any folder above it has nbgrader_config.py."""
+
+
+def find_course_root(start="."):
+    """The nearest folder at or above ``start`` that holds nbgrader_config.py (commands may run from a subfolder)."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "nbgrader_config.py").is_file():
+            return folder
+    raise NotACourse(f"{start} is not in a course folder (no nbgrader_config.py here or above): run this from the "
+                     f"course folder, where nbgrader_config.py is, or pass --course FOLDER")
+
+
 def load_config(root):
     """The traitlets Config of ``root/nbgrader_config.py`` (empty if there is none)."""
     root = Path(root)

@@ -18,11 +18,16 @@ from .kernel import Kernel, SandboxStartError
 from .sandbox import KernelProcess, Staging
 from .submission import plan_notebook, read_notebook, scan_code
 from .trusted import failed_verdicts, run_tests
+from ..names import match_notebooks, submitted_notebooks
 
 MAX_OUTPUT_IN_NOTEBOOK = 10_000        # characters of output kept per cell of the autograded notebook
 MAX_OUTPUTS_IN_NOTEBOOK = 1_000_000    # ... and in all its cells together
 SHADOWING = {"numpy", "grading", "nnlib", "protocol", "runner", "builtins", "sitecustomize", "usercustomize", "os",
              "sys", "json", "math", "random"}
+
+
+class UnmatchedNotebooks(Exception):
+    """A submitted notebook cannot be told apart as one of the assignment's (the message names the files)."""
 
 
 def warm_up():
@@ -43,8 +48,16 @@ def grade_submission(job):
         linked = job.get("linked") or os.path.islink(folder)
         if linked:
             result["flags"].append(("symlink", "the submission is a symbolic link or not a folder; it was not read"))
+        files = None if linked else match_notebooks(list(spec.notebooks), submitted_notebooks(folder))
+        if files is not None:
+            if files.problems:
+                raise UnmatchedNotebooks("; ".join(files.problems))
+            result["flags"] += files.flags()
         for name, nb_spec in spec.notebooks.items():
-            result["notebooks"][name] = _grade_notebook(job, spec, nb_spec, None if linked else folder, result)
+            result["notebooks"][name] = _grade_notebook(job, spec, nb_spec, None if linked else folder, result,
+                                                        files.found.get(name) if files is not None else None)
+    except UnmatchedNotebooks as error:
+        result.update(status="failed", reason=str(error))
     except SandboxStartError as error:
         result.update(status="failed", reason=str(error))
     except Exception as error:      # a bug of ours, or the machine: list the submission as failed, with why
@@ -55,12 +68,13 @@ def grade_submission(job):
     return result
 
 
-def _grade_notebook(job, spec, nb_spec, folder, result):
-    """Grade one notebook of the submission in ``folder`` (None: a folder that must not be read)."""
+def _grade_notebook(job, spec, nb_spec, folder, result, filename=None):
+    """Grade one notebook of the submission in ``folder`` (None: a folder that must not be read), read from
+    ``filename`` (the name grading.names matched; by default the notebook's own name)."""
     if folder is None:
         nb, problem = None, "the submission is a symbolic link or not a folder"
     else:
-        nb, problem = read_notebook(os.path.join(folder, f"{nb_spec.name}.ipynb"))
+        nb, problem = read_notebook(os.path.join(folder, filename or f"{nb_spec.name}.ipynb"))
     if nb is None:
         if problem != "the notebook was not submitted":
             result["flags"].append(("unreadable", problem))

@@ -84,7 +84,7 @@ def test_release_regenerates_exercises_and_detects_leaks(demo_course):
 def test_makefile_has_the_course_targets():
     for target, expected in [("release", "-m grading release"),
                              ("grade ASSIGNMENT=ps01 WORKERS=2", "-m grading autograde ps01 --workers 2"),
-                             ("check NOTEBOOK=x.ipynb", "-m grading check x.ipynb")]:
+                             ("check NOTEBOOK=x.ipynb", "-m grading check \"x.ipynb\"")]:
         result = subprocess.run(["make", "-n", *target.split()], cwd=ROOT, capture_output=True, text=True)
         assert expected in result.stdout, result.stdout + result.stderr
 
