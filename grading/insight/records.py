@@ -113,9 +113,9 @@ def gradebook_scores(course, assignment):
 def load_results(course, assignment):
     """The AssignmentResults of ``assignment``, or InsightError saying in one line why there are none."""
     journal_path = course.state_dir(assignment) / "journal.jsonl"
-    if not journal_path.exists() and (course.state_dir(assignment) / "report.json").exists():
-        raise InsightError(f"{assignment}: the grading run found no submissions in {course.folder('submitted')} "
-                           f"(an empty class): nothing to analyze")
+    if not journal_path.exists() and not course.submissions(assignment):
+        raise InsightError(f"{assignment} has not been graded and {course.folder('submitted')} holds no submission "
+                           f"of it (an empty class): nothing to analyze")
     if not journal_path.exists():
         raise InsightError(f"{assignment} has not been graded in {course.root}: no journal {journal_path} "
                            f"(run `python -m grading autograde {assignment}` first)")

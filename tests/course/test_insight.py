@@ -12,7 +12,7 @@ import pytest
 from grading.asserts import CheckFailed, assert_close, assert_shape
 from grading.insight.normalize import normalize
 from grading.insight.similarity import similarity
-from grading.autograde import autograde
+from grading.autograde import NoSubmissions, autograde
 from tests.conftest import ROOT, require
 from tests.course.conftest import TEST_LIMITS
 from tests.course.fixtures.demo import SOLUTIONS, submission
@@ -169,7 +169,8 @@ def test_bad_input_gets_one_clear_line(demo_course, capsys):
         error = capsys.readouterr().err
         assert len(error.strip().splitlines()) == 1 and words in error, error
 
-    autograde(demo_course.root, "demo", unsandboxed=True, progress=False, log=lambda m: None)    # nobody submitted
+    with pytest.raises(NoSubmissions):                                                    # nobody submitted
+        autograde(demo_course.root, "demo", unsandboxed=True, progress=False, log=lambda m: None)
     assert run("analyze", "demo", *course) == 2
     error = capsys.readouterr().err
     assert len(error.strip().splitlines()) == 1 and "empty class" in error, error
@@ -182,7 +183,7 @@ def test_bad_input_gets_one_clear_line(demo_course, capsys):
     assert len(notes) == 1 and "no answer cells" in notes[0]
 
     result = demo_course.cli("analyze", "demo")              # the command line itself: one line, no traceback
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "empty class" in result.stderr
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "has not been graded" in result.stderr
 
 
 def run(*argv):
