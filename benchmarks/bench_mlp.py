@@ -1,6 +1,6 @@
 """One epoch of plain mini-batch SGD with cross-entropy, side by side in one process:
 
-  nnlib (float64 and float32) · a minimal hand-written NumPy loop · PyTorch on the CPU (if installed) ·
+  nnlib's default ``fit`` call (float64 and float32) · a minimal hand-written NumPy loop · PyTorch on the CPU (if installed) ·
   scikit-learn's MLPClassifier (partial_fit = one epoch)
 
 on two textbook-sized networks: 784–256–10 with batch 128 and 64–128–10 with batch 32 (ReLU hidden
@@ -68,12 +68,13 @@ def numpy_loop(sizes, batch, dtype):
 
 
 def nnlib_fit(sizes, batch, dtype):
+    """The call a student makes: ``fit``'s defaults, so it also records the epoch's training loss and
+    (the default metric for cross-entropy) training accuracy, checks the loss is finite and counts updates."""
     net = nnlib.MLP(sizes, hidden="relu", output="softmax", seed=0, dtype=dtype)
     opt = nnlib.optim.SGD(lr=LR)
 
     def epoch(X, T):
-        nnlib.fit(net, X, T, loss="cross_entropy", optimizer=opt, epochs=1, batch_size=batch, metrics=[],
-                  progress=False)
+        nnlib.fit(net, X, T, loss="cross_entropy", optimizer=opt, epochs=1, batch_size=batch, progress=False)
 
     return epoch
 
