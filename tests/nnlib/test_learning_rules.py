@@ -135,3 +135,13 @@ def test_bad_inputs():
         data.logic_gate("xand")
     with pytest.raises(ValueError, match="w₂ = 0"):
         neuron.boundary_line([1, 1, 0], [0, 1])
+
+
+def test_hebbs_rule_proper_adds_every_sample():
+    """on_mistakes_only=False: one epoch from w = 0 is w = η Σ t x, right or wrong (the error-gated rule adds less)."""
+    X, t = data.logic_gate("or", coding="bipolar")
+    proper = learning_rules.hebbian(X, t, eta=0.5, on_mistakes_only=False, max_epochs=1)
+    assert np.allclose(proper.weights, 0.5 * (t[:, None] * neuron.with_bias_input(X)).sum(axis=0))
+    assert np.all([np.any(s.update) for s in proper.steps])
+    gated = learning_rules.hebbian(X, t, eta=0.5, max_epochs=1)
+    assert gated.n_updates == 3 < proper.n_updates == 4
