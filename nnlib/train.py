@@ -114,15 +114,17 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
       every epoch with a Generator seeded by ``seed``.
     * ``validation=(X_val, T_val)``: record the validation loss each epoch; with ``patience`` stop
       after that many epochs without improvement and (``restore_best``) restore the best weights.
-    * ``metrics``: names from nnlib.metrics (default: accuracy for cross-entropy losses).
+    * ``metrics``: names of label metrics from nnlib.metrics, called as ``metric(outputs, targets or their
+      class labels)`` (default: accuracy for cross-entropy losses).
     * ``callback(epoch, history, net)``: called after every epoch with its number (1, 2, …); return True to stop.
 
     The recorded training loss and training metrics of an epoch are measured on the mini-batches as
     they were trained on (in training mode, so with dropout if the net has any, and with the weights
     changing during the epoch): the loss is the mean of the mini-batch losses (the objective including
-    weight decay), a metric compares every sample's output in its batch with its target.  This costs no extra
-    forward pass.  For the metrics of the final weights, evaluate them: ``accuracy(net.predict(X), T)``.
-    Validation loss and metrics are computed after the epoch, in evaluation mode.
+    weight decay), a metric compares every sample's output in its batch with its class label.  This
+    costs no extra forward pass.  For the metrics of the final weights, evaluate them:
+    ``accuracy(net.predict(X), T)``.  Validation loss and metrics are computed after the epoch, in
+    evaluation mode.
     """
     X, T = net.check_data(X, T)
     if patience is not None and validation is None:
