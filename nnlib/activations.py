@@ -128,8 +128,7 @@ def _build():
         Activation("sigmoid", sigmoid, lambda a: sigmoid(a) * (1 - sigmoid(a)), "1 / (1 + e^(−a))",
                    df_from_z=lambda z: z * (1 - z)),
         Activation("tanh", np.tanh, lambda a: 1 - np.tanh(a) ** 2, "tanh(a)", df_from_z=lambda z: 1 - z * z),
-        # partial(np.maximum, 0)(a) = max(0, a) and partial(np.less, 0)(z) = (0 < z): NumPy called directly,
-        # without a Python frame in between (ReLU is the hot path of most training runs).
+        # partial(np.maximum, 0)(a) = max(0, a); its derivative from the output, partial(np.less, 0)(z) = (0 < z).
         Activation("relu", partial(np.maximum, 0), lambda a: (a > 0).astype(a.dtype), "max(0, a)",
                    df_from_z=partial(np.less, 0)),
         Activation("leaky_relu", lambda a: np.where(a > 0, a, LEAKY_RELU_ALPHA * a),

@@ -65,7 +65,7 @@ class Dense:
         """
         self.delta = delta
         self.dW = delta.T @ self.z_in
-        self.db = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0) without the method's Python wrapper
+        self.db = delta.sum(axis=0)
         return delta @ self.W if need_input_grad else None
 
     def __repr__(self):

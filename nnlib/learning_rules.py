@@ -3,7 +3,7 @@
 Each learner goes through the samples one at a time (online learning) and records every step in a
 ``Trace``, so a chapter can print the table of every update.  Weights include the bias weight w₀.
 
-* Hebbian:     Δw = η t x, applied only when the sample is misclassified.
+* Hebbian:     Δw = η t x, applied only when the sample is misclassified (or, Hebb's rule proper, always).
 * Perceptron:  Δw = η (t − y) x with y = h(wᵀx); zero when the sample is right.
 * ADALINE:     Δw = η (t − wᵀx) x — the error is measured *before* the threshold, so this is
                stochastic gradient descent on ½ (t − wᵀx)².
@@ -39,6 +39,10 @@ class Trace:
     converged: bool = False
     epochs: int = 0
     epoch_errors: list = field(default_factory=list)   # mistakes (or mean squared error, ADALINE) per epoch
+    status: str = ""          # ADALINE only: "converged", "limit cycle", "diverged" or "max_epochs"
+    cycle_size: float = 0.0   # ADALINE, limit cycle: how far the weights move within an epoch
+    eta: float = 0.0          # ADALINE: the learning rate, and 2 / max‖x‖² (every step is stable below it)
+    eta_bound: float = 0.0
 
     @property
     def weights(self):
@@ -50,11 +54,23 @@ class Trace:
 
     @property
     def reason(self):
+        if self.rule == "ADALINE":
+            return self._adaline_reason()
         if not self.converged:
             return f"stopped at max_epochs = {self.epochs} without converging"
-        if self.rule == "ADALINE":
-            return f"converged: the mean squared error stopped changing in epoch {self.epochs}"
         return f"converged: epoch {self.epochs} made no mistake"
+
+    def _adaline_reason(self):
+        bound = f"η = {self.eta:g}, bound 2 / max‖x‖² = {self.eta_bound:.3g}"
+        if self.status == "converged":
+            return f"converged in epoch {self.epochs}: no weight moved ({bound})"
+        if self.status == "limit cycle":
+            return (f"limit cycle from epoch {self.epochs}: the weights repeat every epoch but move by "
+                    f"{self.cycle_size:.3g} within it ({bound})")
+        if self.status == "diverged":
+            return (f"diverged: the weights grew every epoch up to epoch {self.epochs} ({bound}); "
+                    f"try a smaller learning rate")
+        return f"stopped at max_epochs = {self.epochs} with the weights still moving ({bound})"
 
     def rows(self):
         """One dict per step: epoch, sample, x, t, y, Δw, w."""
@@ -114,12 +130,17 @@ def _online(rule, update, X, t, eta, w0, coding, max_epochs, order):
     return trace
 
 
-def hebbian(X, t, eta=0.5, w0=None, coding="bipolar", max_epochs=100, order=None):
+def hebbian(X, t, eta=0.5, w0=None, coding="bipolar", max_epochs=100, order=None, on_mistakes_only=True):
     """Hebbian learning: w ← w + η t x for each misclassified sample, online, until an epoch has no mistake.
 
-    ``order`` is the order the samples are visited in each epoch (default 0, 1, …, N−1).
+    ``order`` is the order the samples are visited in each epoch (default 0, 1, …, N−1).  With
+    ``on_mistakes_only=False`` it is Hebb's rule proper: every sample adds η t x, right or wrong (one
+    epoch of it from w = 0 gives w = η Σₙ tₙ xₙ); the run still stops after an epoch without mistakes.
     """
-    return _online("Hebbian", lambda x, t_, y, eta: eta * t_ * x if y != t_ else np.zeros_like(x),
+    def update(x, t_, y, eta):
+        return eta * t_ * x if (y != t_ or not on_mistakes_only) else np.zeros_like(x)
+
+    return _online("Hebbian" if on_mistakes_only else "Hebb (every sample)", update,
                    X, t, eta, w0, coding, max_epochs, order)
 
 
@@ -138,32 +159,54 @@ def perceptron_update(w, x, t, eta=0.1, coding="binary"):
 def adaline(X, t, eta=0.01, w0=None, coding="bipolar", max_epochs=100, order=None, tol=1e-6):
     """ADALINE / LMS: w ← w + η (t − wᵀx) x for each sample (stochastic gradient descent on ½(t − wᵀx)²).
 
-    Stops when the mean squared error over an epoch changes by less than ``tol`` (``converged``) or at
-    ``max_epochs``.  ``epoch_errors`` holds that mean squared error per epoch; ``output`` in each step
-    is the linear output wᵀx.
+    One step changes the error on its own sample by the factor 1 − η‖x‖², so every step is stable only if
+    0 < η‖x‖² < 2 for every sample (``eta_bound`` = 2 / max‖x‖²; above it the weights usually blow up).
+    With a constant η the weights at the end of an epoch approach a fixed point; unless every sample is
+    fitted exactly, the weights inside the epoch keep going round the same cycle (a limit cycle, whose
+    size grows with η) and never settle at the least-squares weights.  The outcome, in ``status``:
+
+    * ``"converged"``: an epoch moved no weight by more than ``tol`` (every sample is fitted exactly);
+    * ``"limit cycle"``: the end-of-epoch weights repeat to ``tol`` but move by ``cycle_size`` within the epoch;
+    * ``"diverged"``: the change of the end-of-epoch weights grew for five epochs in a row, or to 100 times
+      its smallest value so far (or overflowed);
+    * ``"max_epochs"``: none of these within ``max_epochs``.
+
+    ``epoch_errors`` holds the mean squared error after each epoch; ``output`` in each step is wᵀx.
     """
     Xb, t, w, order = _setup(X, t, w0, order)
     _check_coding(t, coding)
-    trace = Trace("ADALINE", w.copy())
-    previous = np.inf
+    trace = Trace("ADALINE", w.copy(), status="max_epochs")
+    trace.eta, trace.eta_bound = float(eta), float(2 / np.max(np.sum(Xb ** 2, axis=1)))
+    moves = []   # ‖w at the end of the epoch − w at its start‖, per epoch
     for epoch in range(1, int(max_epochs) + 1):
+        start, visited = w, []
         with np.errstate(over="ignore", invalid="ignore"):
             for i in order:
                 s = float(Xb[i] @ w)
                 dw = eta * (t[i] - s) * Xb[i]
                 w = w + dw
                 trace.steps.append(Step(epoch, int(i), Xb[i], t[i], s, dw, w.copy()))
+                visited.append(w)
             error = float(np.mean((t - Xb @ w) ** 2))
-        if not np.isfinite(error):
-            raise FloatingPointError(f"ADALINE diverged in epoch {epoch}: the weights overflowed. "
-                                     f"Try a smaller learning rate than η = {eta:g}")
+            moves.append(float(np.linalg.norm(w - start)))
         trace.epochs = epoch
         trace.epoch_errors.append(error)
-        if abs(previous - error) < tol:
-            trace.converged = True
+        if not (np.isfinite(error) and np.isfinite(moves[-1])):
+            trace.status = "diverged"
             break
-        previous = error
+        if moves[-1] < tol:
+            trace.cycle_size = float(max(np.linalg.norm(v - w) for v in visited))
+            trace.status = "converged" if trace.cycle_size < tol else "limit cycle"
+            break
+        growing = len(moves) > GROWING_EPOCHS and all(np.diff(moves[-GROWING_EPOCHS - 1:]) > 0)
+        if growing or moves[-1] > 100 * min(moves):
+            trace.status = "diverged"
+            break
+    trace.converged = trace.status == "converged"
     return trace
+
+
+GROWING_EPOCHS = 5  # adaline reports divergence once the epoch-to-epoch change has grown this many times running
 
 
 def errors(w, X, t, coding="binary"):

@@ -5,15 +5,20 @@ import numpy as np
 
 
 def labels(Y):
-    """Class labels from outputs or targets: argmax of a one-hot/probability row, else threshold at 0.5."""
+    """Class labels from outputs or targets: argmax of a one-hot/probability row, else threshold at 0.5.
+
+    A 1-D array of integers is taken to be labels already and returned as it is.
+    """
     Y = np.asarray(Y)
+    if Y.ndim == 1 and Y.dtype.kind in "iu":
+        return Y
     if Y.ndim == 2 and Y.shape[1] > 1:
         return Y.argmax(axis=1)
     return (Y.reshape(-1) > 0.5).astype(int)
 
 
 def accuracy(Y, T):
-    """Fraction of samples whose predicted class equals the target class."""
+    """Fraction of samples whose predicted class equals the target class (Y, T: outputs, targets or labels)."""
     return float(np.mean(labels(Y) == labels(T)))
 
 

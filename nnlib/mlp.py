@@ -18,9 +18,9 @@ from ._checks import as_2d, same_shape
 from .layers import Dense
 from .regularization import penalty, penalty_gradient
 
-# Default initialization per activation: He for ReLU-like units, Glorot for everything else.  (SELU's
-# self-normalization is derived for Var(w) = 1/n_in: pass init="lecun" for it; chapter 10 shows both.)
-DEFAULT_INIT = {"relu": "he", "leaky_relu": "he", "elu": "he", "selu": "he"}
+# Default initialization per activation: He for ReLU-like units, LeCun for SELU (its self-normalization is
+# derived for Var(w) = 1/n_in; chapter 10 shows what He does to it), Glorot for everything else.
+DEFAULT_INIT = {"relu": "he", "leaky_relu": "he", "elu": "he", "selu": "lecun"}
 
 
 def _per_layer(value, n, what):
@@ -35,7 +35,8 @@ class MLP:
 
     ``sizes`` lists the units per layer, inputs first: ``MLP([2, 3, 1])`` has 2 inputs, one hidden
     layer of 3 units and 1 output.  ``hidden`` names the hidden activation (or one per hidden layer),
-    ``output`` the output activation.  ``init`` defaults to He for the ReLU family (incl. SELU) and Glorot otherwise; it applies to every layer.
+    ``output`` the output activation.  ``init`` defaults to He for the ReLU family, LeCun for SELU and Glorot otherwise;
+    it applies to every layer.
     ``dropout`` (one rate, or one per hidden layer) applies inverted dropout to hidden outputs during
     training; ``l2`` and ``l1`` add weight decay to the loss.
     """
@@ -168,11 +169,7 @@ class MLP:
 
     def parameter_gradients(self, trainable_only=False):
         """[∂E/∂W⁽¹⁾, ∂E/∂b⁽¹⁾, ...] from the last backward pass, in the order of ``parameters``."""
-        grads = []  # a plain loop: fit calls this once per batch, and a comprehension costs a frame more
-        for layer in self.layers:
-            if not (trainable_only and layer.frozen):
-                grads += (layer.dW, layer.db)
-        return grads
+        return [g for layer in self.layers if not (trainable_only and layer.frozen) for g in (layer.dW, layer.db)]
 
     @property
     def n_parameters(self):

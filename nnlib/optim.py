@@ -22,7 +22,7 @@ from ._checks import in_range, positive, unknown_name
 
 
 class ConstantLR:
-    """η(epoch) = η₀."""
+    """η(e) = η₀.  Schedules take e = 0, 1, 2, … , the number of epochs already completed (epoch 1 has e = 0)."""
 
     def __init__(self, lr):
         self.lr0 = positive(lr, "learning rate")
@@ -35,7 +35,7 @@ class ConstantLR:
 
 
 class StepDecay(ConstantLR):
-    """η(epoch) = η₀ · factor^⌊epoch / every⌋ (drop by ``factor`` every ``every`` epochs)."""
+    """η(e) = η₀ · factor^⌊e / every⌋ (drop by ``factor`` every ``every`` epochs)."""
 
     def __init__(self, lr, factor=0.5, every=10):
         super().__init__(lr)
@@ -49,7 +49,7 @@ class StepDecay(ConstantLR):
 
 
 class ExponentialDecay(ConstantLR):
-    """η(epoch) = η₀ · e^(−k · epoch)."""
+    """η(e) = η₀ · exp(−k · e)."""
 
     def __init__(self, lr, rate=0.05):
         super().__init__(lr)
@@ -76,9 +76,9 @@ class Optimizer:
         self.t = 0  # number of steps taken
         self.state = {}
 
-    def start_epoch(self, epoch):
-        """Set η for this epoch from the schedule (``fit`` calls this)."""
-        self.lr = self.schedule(epoch)
+    def start_epoch(self, completed):
+        """Set η from the schedule for the epoch after ``completed`` epochs (``fit`` calls this, with 0 first)."""
+        self.lr = self.schedule(completed)
 
     def step(self, params, grads, checked=False):
         """Update every parameter array in place from its gradient.

@@ -99,7 +99,7 @@ def training_curves(history, ax=None, metric=None, log=False):
     if len(val):
         ax.plot(epochs[:len(val)], val, label=f"validation {name}")
     if history.best_epoch is not None and metric is None and len(val):
-        ax.axvline(history.best_epoch + 1, color="gray", ls="--", lw=1, label="best epoch")
+        ax.axvline(history.best_epoch, color="gray", ls="--", lw=1, label="best epoch")
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel=name)

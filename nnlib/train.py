@@ -23,7 +23,12 @@ class TrainingDiverged(FloatingPointError):
 
 @dataclass
 class History:
-    """What happened during ``fit``: per-epoch loss, validation loss, metrics and learning rate."""
+    """What happened during ``fit``: per-epoch loss, validation loss, metrics and learning rate.
+
+    Epochs are numbered from 1, as in the book: ``loss[0]`` is the loss of epoch 1, ``best_epoch`` is an
+    epoch number (its validation loss is ``val_loss[best_epoch - 1]``), and ``epoch_numbers`` is
+    1, 2, …, ``epochs`` for plotting.
+    """
 
     loss: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
@@ -37,6 +42,10 @@ class History:
     def epochs(self):
         return len(self.loss)
 
+    @property
+    def epoch_numbers(self):
+        return np.arange(1, self.epochs + 1)
+
     def __repr__(self):
         last = f", final loss {self.loss[-1]:.4g}" if self.loss else ""
         val = f", val loss {self.val_loss[-1]:.4g}" if self.val_loss else ""
@@ -44,43 +53,56 @@ class History:
         return f"History({self.epochs} epochs, {self.iterations} iterations{last}{val}{stop})"
 
 
-def batches(N, batch_size=None, shuffle=True, rng=None):
-    """Yield index arrays that split range(N) into mini-batches of ``batch_size`` (the last may be smaller)."""
+def visiting_order(N, shuffle=True, rng=None):
+    """The order an epoch visits the N samples in: a fresh permutation (``shuffle``) or 0, 1, …, N − 1."""
+    return np.random.default_rng(rng).permutation(N) if shuffle else np.arange(N)
+
+
+def batches(N, batch_size=None, shuffle=True, rng=None, order=None):
+    """Yield index arrays that split range(N) into mini-batches of ``batch_size`` (the last may be smaller).
+
+    The samples are taken in ``order`` if given, else in ``visiting_order(N, shuffle, rng)``.
+    """
     B = N if batch_size is None else int(batch_size)
     if B < 1:
         raise ValueError(f"batch_size must be ≥ 1 (or None for the full batch), got {batch_size}")
-    order = np.random.default_rng(rng).permutation(N) if shuffle else np.arange(N)
+    order = visiting_order(N, shuffle, rng) if order is None else order
     for start in range(0, N, B):
         yield order[start:start + B]
 
 
 def _check_finite(value, epoch, optimizer):
-    if not math.isfinite(value):  # a Python float: math is 15× quicker than np.isfinite here
+    if not math.isfinite(value):
         raise TrainingDiverged(
             f"the loss became {value} in epoch {epoch} (learning rate {optimizer.lr:g}): training diverged. "
             f"Try a smaller learning rate (for example {optimizer.lr / 10:g}) or standardize the inputs."
         )
 
 
-def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=None):
+def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=None, outputs=None):
     """One pass over (X, T), already checked by ``net.check_data``: forward, loss, backward, step per batch.
 
-    Returns the mean of the mini-batch losses (weighted by batch size) and the number of updates.
+    Returns the mean of the mini-batch losses (weighted by batch size), the number of updates and the
+    order the samples were visited in.  If ``outputs`` is an array shaped like T, its row k receives the
+    output for the k-th sample visited, computed when its batch was trained on (so ``outputs`` lines up
+    with ``T[order]``, and training metrics need no second forward pass).
     """
     params = net.parameters(trainable_only=True)
-    forward, current_loss, backpropagate = net.forward, net.current_loss, net.backpropagate
-    gradients, step = net.parameter_gradients, optimizer.step
-    total, updates = 0.0, 0
+    order = visiting_order(len(X), shuffle, rng)
+    total, updates, seen = 0.0, 0, 0
     # A diverging run is reported by the caller from the returned (NaN or infinite) mean loss.
     with np.errstate(over="ignore", invalid="ignore"):
-        for idx in batches(len(X), batch_size, shuffle, rng):
-            x, t = X.take(idx, axis=0), T.take(idx, axis=0)  # = X[idx], T[idx], about twice as quick
-            forward(x, True, True)  # training=True, checked=True: X and T were checked once
-            total += current_loss(t, loss, True) * len(t)
-            backpropagate(t, loss)
-            step(params, gradients(True), True)  # checked: the gradients have the parameters' shapes
+        for idx in batches(len(X), batch_size, order=order):
+            x, t = X.take(idx, axis=0), T.take(idx, axis=0)  # the rows idx of X and T
+            y = net.forward(x, training=True, checked=True)
+            total += net.current_loss(t, loss, checked=True) * len(t)
+            net.backpropagate(t, loss)
+            optimizer.step(params, net.parameter_gradients(trainable_only=True), checked=True)
             updates += 1
-    return total / len(X), updates
+            if outputs is not None:
+                outputs[seen:seen + len(t)] = y
+            seen += len(t)
+    return total / len(X), updates, order
 
 
 def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuffle=True, seed=0,
@@ -92,11 +114,17 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
       every epoch with a Generator seeded by ``seed``.
     * ``validation=(X_val, T_val)``: record the validation loss each epoch; with ``patience`` stop
       after that many epochs without improvement and (``restore_best``) restore the best weights.
-    * ``metrics``: names from nnlib.metrics (default: accuracy for cross-entropy losses).
-    * ``callback(epoch, history, net)``: called after every epoch; return True to stop.
+    * ``metrics``: names of label metrics from nnlib.metrics, called as ``metric(outputs, targets or their
+      class labels)`` (default: accuracy for cross-entropy losses).
+    * ``callback(epoch, history, net)``: called after every epoch with its number (1, 2, …); return True to stop.
 
-    The recorded training loss of an epoch is the mean of its mini-batch losses (the objective
-    including weight decay), measured as the batches were trained on.
+    The recorded training loss and training metrics of an epoch are measured on the mini-batches as
+    they were trained on (in training mode, so with dropout if the net has any, and with the weights
+    changing during the epoch): the loss is the mean of the mini-batch losses (the objective including
+    weight decay), a metric compares every sample's output in its batch with its class label.  This
+    costs no extra forward pass.  For the metrics of the final weights, evaluate them:
+    ``accuracy(net.predict(X), T)``.  Validation loss and metrics are computed after the epoch, in
+    evaluation mode.
     """
     X, T = net.check_data(X, T)
     if patience is not None and validation is None:
@@ -109,19 +137,19 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None, shuf
     history = History(metrics={name: [] for name in metrics} | {f"val_{name}": [] for name in metrics if validation})
     rng = np.random.default_rng(seed)
     best, best_loss, waited = None, np.inf, 0
+    outputs = np.empty_like(T) if metric_fns else None  # the outputs of an epoch's batches, in visiting order
+    target_labels = metric_functions.labels(T) if metric_fns else None
     bar = _progress(epochs) if progress else None
 
-    for epoch in range(int(epochs)):
-        optimizer.start_epoch(epoch)
-        mean_loss, updates = train_epoch(net, X, T, loss, optimizer, batch_size, shuffle, rng)
+    for epoch in range(1, int(epochs) + 1):
+        optimizer.start_epoch(epoch - 1)  # the schedule's η after epoch − 1 completed epochs
+        mean_loss, updates, order = train_epoch(net, X, T, loss, optimizer, batch_size, shuffle, rng, outputs=outputs)
         _check_finite(mean_loss, epoch, optimizer)
         history.loss.append(mean_loss)
         history.iterations += updates
         history.lr.append(float(optimizer.lr))
-        if metric_fns:
-            Y = net.predict(X)
-            for name, fn in metric_fns.items():
-                history.metrics[name].append(fn(Y, T))
+        for name, fn in metric_fns.items():
+            history.metrics[name].append(fn(outputs, target_labels.take(order)))
         if validation is not None:
             val = net.loss(*validation, loss=loss)
             history.val_loss.append(val)

@@ -25,3 +25,16 @@ def test_mlp_benchmark_prints_a_row_per_candidate(monkeypatch):
         assert name in text
         assert results[0]["ms_per_epoch"][name] > 0
     assert "12–9–4, batch 8, 64 samples, 1 interleaved rounds, 1 thread(s) each" in text
+
+
+def test_mlp_benchmark_times_the_default_fit_call(monkeypatch):
+    """The nnlib row is the call students make: no metrics=[] or other switch that skips fit's default work."""
+    bench = load("bench_mlp")
+    calls = []
+    real_fit = bench.nnlib.fit
+    monkeypatch.setattr(bench.nnlib, "fit", lambda *args, **kwargs: calls.append(kwargs) or real_fit(*args, **kwargs))
+    epoch = bench.nnlib_fit((12, 9, 4), 8, "float64")
+    X, _, T = bench.synthetic((12, 9, 4), 64)
+    epoch(X, T)
+    assert calls and set(calls[0]) == {"loss", "optimizer", "epochs", "batch_size", "progress"}
+    assert calls[0]["progress"] is False  # only the progress bar is off: it would print inside the timing

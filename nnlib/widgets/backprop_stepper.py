@@ -1,6 +1,6 @@
 """Explorer: backpropagation step by step on a 2–3–1 sigmoid network (curriculum topics 34–35, explorer 7).
 
-One training sample (x, t) and the squared error E = (y − t)² (nnlib's ``mse`` for a batch of one).
+One training sample (x, t) and the squared error E = ½(y − t)² (nnlib's ``sse`` for a batch of one).
 The ``step`` control walks through one forward and one backward pass, revealing a new quantity at
 every step: the pre-activations a, the activations z, the loss, the output δ, the output-layer
 gradients, the hidden δ's, the hidden-layer gradients and finally the gradient-descent update.  The
@@ -31,8 +31,8 @@ STEPS = (
     ("forward, hidden layer", "a⁽¹⁾ = W⁽¹⁾ x + b⁽¹⁾"),
     ("forward, hidden layer", "z⁽¹⁾ = σ(a⁽¹⁾)"),
     ("forward, output layer", "a⁽²⁾ = W⁽²⁾ z⁽¹⁾ + b⁽²⁾"),
-    ("forward, output layer", "y = σ(a⁽²⁾) and the loss E = (y − t)²"),
-    ("backward, output layer", "δ⁽²⁾ = σ′(a⁽²⁾) ∂E/∂y = y(1 − y) · 2(y − t)"),
+    ("forward, output layer", "y = σ(a⁽²⁾) and the loss E = ½(y − t)²"),
+    ("backward, output layer", "δ⁽²⁾ = σ′(a⁽²⁾) ∂E/∂y = y(1 − y)(y − t)"),
     ("backward, output weights", "∂E/∂w⁽²⁾₁ₖ = δ⁽²⁾ z⁽¹⁾ₖ,  ∂E/∂b⁽²⁾ = δ⁽²⁾"),
     ("backward, hidden layer", "δ⁽¹⁾ⱼ = σ′(a⁽¹⁾ⱼ) w⁽²⁾₁ⱼ δ⁽²⁾"),
     ("backward, hidden weights", "∂E/∂w⁽¹⁾ⱼₖ = δ⁽¹⁾ⱼ xₖ,  ∂E/∂b⁽¹⁾ⱼ = δ⁽¹⁾ⱼ"),
@@ -59,12 +59,12 @@ def snapshots(net, x, t, lr=LEARNING_RATE, iterations=ITERATIONS):
     out, done = {}, 0
     for k in sorted(iterations):
         while done < k:
-            net.gradients(X, T, "mse")
+            net.gradients(X, T, "sse")
             opt.step(net.parameters(), net.parameter_gradients())
             done += 1
         W = [p.copy() for p in net.parameters()]
-        E = net.loss(X, T, "mse")
-        net.backward(T, "mse")
+        E = net.loss(X, T, "sse")
+        net.backward(T, "sse")
         h, o = net.layers
         snap = {"W1": W[0], "b1": W[1], "W2": W[2], "b2": W[3], "a1": h.a[0].copy(), "z1": h.z[0].copy(),
                 "a2": o.a[0].copy(), "y": o.z[0].copy(), "E": E, "delta2": o.delta[0].copy(),
@@ -72,7 +72,7 @@ def snapshots(net, x, t, lr=LEARNING_RATE, iterations=ITERATIONS):
                 "db2": o.db.copy()}
         trial = net.copy()
         optim.SGD(lr).step(trial.parameters(), trial.parameter_gradients())
-        snap["E_after"] = trial.loss(X, T, "mse")
+        snap["E_after"] = trial.loss(X, T, "sse")
         out[k] = snap
     return out
 

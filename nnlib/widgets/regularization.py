@@ -48,8 +48,8 @@ def train(l2, p, train_set, val_set, sizes=SIZES, epochs=EPOCHS, every=EVERY, lr
     curves = {"epoch": [], "train": [], "val": []}
 
     def record(epoch, history, net):
-        if (epoch + 1) % every == 0:
-            curves["epoch"].append(epoch + 1)
+        if epoch % every == 0:
+            curves["epoch"].append(epoch)
             curves["train"].append(losses.binary_cross_entropy(net.predict(train_set[0]), train_set[1]))
             curves["val"].append(losses.binary_cross_entropy(net.predict(val_set[0]), val_set[1]))
 

@@ -61,7 +61,7 @@ def test_early_stopping_restores_the_best_weights():
     net = nnlib.MLP([2, 64, 64, 2], hidden="relu", output="softmax", seed=0)
     h = nnlib.fit(net, Xtr, data.one_hot(ytr), loss="cross_entropy", optimizer=optim.Adam(0.02), epochs=500,
                   validation=(Xva, data.one_hot(yva)), patience=10, progress=False)
-    assert h.stopped_early and h.epochs == h.best_epoch + 11
+    assert h.stopped_early and h.epochs == h.best_epoch + 10
     assert net.loss(Xva, data.one_hot(yva), "cross_entropy") == pytest.approx(min(h.val_loss))
     assert len(h.metrics["val_accuracy"]) == h.epochs
 
@@ -127,3 +127,65 @@ def test_an_epoch_is_forward_backward_and_a_step_per_shuffled_batch():
     assert h.loss[0] == pytest.approx(sum(losses) / len(X), rel=1e-12)
     for mine, theirs in zip(net.parameters(), by_hand.parameters()):
         assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
+
+
+def test_training_metrics_come_from_the_batches_already_computed():
+    """The default call (accuracy for cross-entropy) makes one forward pass per batch and no more."""
+    X, y = data.blobs(40, centers=3, seed=0)
+    net = nnlib.MLP([2, 5, 3], hidden="tanh", output="softmax", seed=0)
+    calls = []
+    forward = net.forward
+    net.forward = lambda *args, **kwargs: calls.append(1) or forward(*args, **kwargs)
+    h = nnlib.fit(net, X, data.one_hot(y), loss="cross_entropy", epochs=4, batch_size=16, progress=False)
+    assert len(calls) == h.iterations == 4 * 3 and len(h.metrics["accuracy"]) == 4
+
+
+def test_full_batch_training_accuracy_is_that_of_the_weights_the_epoch_started_with():
+    X, y = data.two_moons(60, noise=0.3, seed=0)
+    T = data.one_hot(y)
+    net = nnlib.MLP([2, 6, 2], hidden="tanh", output="softmax", seed=0)
+    before = [nnlib.metrics.accuracy(net.predict(X), T)]
+    record = lambda epoch, history, net: before.append(nnlib.metrics.accuracy(net.predict(X), T))
+    h = nnlib.fit(net, X, T, loss="cross_entropy", optimizer=optim.SGD(2.0), epochs=8, progress=False,
+                  callback=record)
+    assert h.metrics["accuracy"] == before[:-1]  # epoch k's single batch ran on the weights after epoch k − 1
+    assert len(set(before)) > 1
+
+
+def test_epochs_are_numbered_from_one_everywhere():
+    X, y = data.two_moons(60, noise=0.35, seed=2)
+    (Xtr, ytr), (Xva, yva) = data.split(X, y, (0.5, 0.5), seed=0)
+    seen = []
+    h = nnlib.fit(nnlib.MLP([2, 32, 2], hidden="relu", output="softmax", seed=0), Xtr, data.one_hot(ytr),
+                  loss="cross_entropy", optimizer=optim.Adam(0.02), epochs=300, validation=(Xva, data.one_hot(yva)),
+                  patience=5, progress=False, callback=lambda epoch, history, net: seen.append(epoch))
+    assert seen == list(range(1, h.epochs + 1)) == h.epoch_numbers.tolist()
+    assert h.stopped_early and h.val_loss[h.best_epoch - 1] == min(h.val_loss)
+    assert f"best epoch {h.best_epoch})" in repr(h)
+    # TrainingDiverged names the epoch whose loss was not finite: the one after the last callback.
+    x, t = data.linear_regression()
+    finished = []
+    with pytest.raises(nnlib.TrainingDiverged) as error:
+        nnlib.fit(nnlib.MLP([1, 1], output="linear"), x[:, None], t[:, None], loss="mse", optimizer=optim.SGD(1.0),
+                  epochs=1000, progress=False, callback=lambda epoch, history, net: finished.append(epoch))
+    assert f"in epoch {finished[-1] + 1} " in str(error.value)
+    # the single-neuron learning rules count the same way
+    Xg, tg = data.logic_gate("or", coding="bipolar")
+    trace = nnlib.learning_rules.hebbian(Xg, tg, eta=0.5)
+    assert trace.steps[0].epoch == 1 and trace.steps[-1].epoch == trace.epochs
+
+
+def test_selu_defaults_to_lecun_initialization():
+    default = nnlib.MLP([400, 300, 300, 1], hidden="selu", seed=0)
+    lecun = nnlib.MLP([400, 300, 300, 1], hidden="selu", seed=0, init="lecun")
+    assert all(np.array_equal(a.W, b.W) for a, b in zip(default.layers[:2], lecun.layers[:2]))
+    assert np.var(default.layers[0].W) == pytest.approx(1 / 400, rel=0.02)
+    # what LeCun is for: the spread stays near 1 through 20 SELU layers (He's grows, see chapter 10)
+    deep = nnlib.MLP([100] * 21 + [1], hidden="selu", seed=0)
+    deep.predict(np.random.default_rng(0).normal(size=(500, 100)))
+    assert 0.8 < deep.layers[19].z.std() < 1.2
+
+
+def test_labels_pass_integer_labels_through():
+    assert nnlib.metrics.labels(np.array([2, 0, 1])).tolist() == [2, 0, 1]
+    assert nnlib.metrics.accuracy(np.eye(3)[[2, 0, 0]], np.array([2, 0, 1])) == pytest.approx(2 / 3)

@@ -90,9 +90,9 @@ def test_stepper_numbers_are_the_backprop_equations():
     a1 = W1 @ x
     z1 = sig(a1)
     y = sig(W2 @ z1)
-    delta2 = 2 * (y - t) * y * (1 - y)
+    delta2 = (y - t) * y * (1 - y)                  # E = ½(y − t)²
     delta1 = z1 * (1 - z1) * W2[0] * delta2
-    assert np.allclose(s["a1"], a1) and np.allclose(s["y"], y) and np.isclose(s["E"], (y[0] - t) ** 2)
+    assert np.allclose(s["a1"], a1) and np.allclose(s["y"], y) and np.isclose(s["E"], 0.5 * (y[0] - t) ** 2)
     assert np.allclose(s["delta2"], delta2) and np.allclose(s["delta1"], delta1)
     assert np.allclose(s["dW2"], np.outer(delta2, z1)) and np.allclose(s["dW1"], np.outer(delta1, x))
 
