@@ -23,6 +23,8 @@ SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                          "checkForUpdates": False},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    # every cell stays in the page, so a test can read every rendered markdown cell
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
 
@@ -50,6 +52,7 @@ class JupyterServer:
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
                "--LabApp.news_url=", "--LabApp.expose_app_in_browser=True",
+               "--JupyterNotebookApp.expose_app_in_browser=True",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         self.log = open(self.home / "jupyter.log", "w")
         self.process = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -69,12 +72,24 @@ class JupyterServer:
         raise RuntimeError(f"jupyter lab did not answer within {timeout} s")
 
     def lab(self, path):
-        """The JupyterLab address of a notebook (relative to the root)."""
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+        """The JupyterLab address of a notebook (relative to the root), in a fresh workspace: no other tab."""
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
     def notebook7(self, path):
         """The Notebook 7 address of a notebook."""
         return f"{self.url}/notebooks/{path}?token={self.token}"
+
+    def shut_down_kernels(self):
+        """End every kernel session (each test's notebook leaves one running)."""
+        for session in self._api("GET", "sessions"):
+            self._api("DELETE", f"sessions/{session['id']}")
+
+    def _api(self, method, path):
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
 
     def stop(self):
         if self.process.poll() is None:

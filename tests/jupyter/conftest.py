@@ -1,0 +1,69 @@
+"""One JupyterLab server and one Chromium for the session's live-notebook tests.
+
+The chapters and problem sets are copied into a temporary folder that the server serves, so running
+them (and anything the front end might save) never touches the repository.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, require
+from tests.jupyter.lab import JupyterServer
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def jupyter():
+    chromium = require("chromium", "live-notebook tests in JupyterLab")
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="nnbook-jupyter-"))
+    root, home = work / "root", work / "home"
+    for folder in ("book", "exercises"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"))
+    server = JupyterServer(root, home)
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+    try:
+        yield server, browser
+    finally:
+        browser.close()
+        playwright.stop()
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def new_page(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    # Only the local server: a page that reached for the internet would fail here, not hang.
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
+                  or route.request.url.startswith(("data:", "blob:")) else route.abort())
+    return context, context.new_page()
+
+
+@pytest.fixture(scope="session")
+def lab(jupyter):
+    """One JupyterLab page for the session; each test opens its notebook in it as a tab."""
+    server, browser = jupyter
+    context, page = new_page(server, browser)
+    page.goto(f"{server.url}/lab?reset&token={server.token}")
+    page.wait_for_function("window.jupyterapp?.shell !== undefined && document.querySelector('.jp-LabShell')",
+                           timeout=90_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(jupyter):
+    """A fresh browser page (e.g. for Notebook 7); kernels it started are shut down afterwards."""
+    server, browser = jupyter
+    context, p = new_page(server, browser)
+    yield p
+    context.close()
+    server.shut_down_kernels()
