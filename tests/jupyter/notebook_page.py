@@ -1,8 +1,8 @@
 """Driving one notebook in a real JupyterLab / Notebook 7 page, and reading what it shows.
 
 Cells are run through the front end's own command (``notebook:run-all-cells``, what Run ▸ Run All
-does); controls are moved with real key presses (``Page.keyboard``) on the focused slider handle or
-dropdown, as a student with a keyboard would.  What the page shows is read from the DOM: the text of
+does); controls are moved with real input events, as a student would: a slider's handle is dragged
+with the mouse to the next stop, a dropdown is opened with a click and stepped with the arrow keys.  What the page shows is read from the DOM: the text of
 rendered markdown cells, and each Plotly figure's title and data (``div.data``, ``div.layout``).
 """
 from __future__ import annotations
@@ -49,12 +49,14 @@ def wait_for_kernel(page, timeout=90_000):
 
 
 def run_all(page, timeout=180_000):
-    """Run every cell (Run ▸ Run All Cells) and wait until each code cell has run and the kernel is idle."""
+    """Run every cell (Run ▸ Run All Cells) and wait until the run is over: each code cell has run, or
+    one raised (JupyterLab then leaves the cells below it unrun), and the kernel is idle."""
     page.evaluate("jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(f"""() => {{
-        const cells = {CURRENT}.content.widgets;
-        return {KERNEL}?.status === 'idle' && cells.every(c => c.model.type !== 'code' ||
-            (c.model.executionCount !== null && !c.node.querySelector('.jp-InputPrompt').textContent.includes('*')));
+        const code = {CURRENT}.content.widgets.filter(c => c.model.type === 'code');
+        const busy = code.some(c => c.node.querySelector('.jp-InputPrompt').textContent.includes('*'));
+        const raised = code.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
+        return {KERNEL}?.status === 'idle' && !busy && (raised || code.every(c => c.model.executionCount !== null));
     }}""", timeout=timeout, polling=500)
 
 
@@ -153,15 +155,20 @@ def figure(page, cell):
 
 
 def press(page, cell, k, control):
-    """Move control ``k`` one step with the keyboard (right/down, or back at the end of its range)."""
+    """Move control ``k`` one step with mouse and keyboard (right/down, or back at the end of its range)."""
     forward = control["at"] < control["n"] - 1
     page.evaluate(f"(i) => {CURRENT}.content.widgets[i].node.setAttribute('data-explorer-cell', i)", cell)
     handle = page.locator(f"[data-explorer-cell='{cell}']").locator(
         ".widget-slider .noUi-handle, .widget-dropdown select").nth(k)
     handle.scroll_into_view_if_needed()
-    if control["kind"] == "slider":
-        handle.focus()
-        page.keyboard.press("ArrowRight" if forward else "ArrowLeft")
+    if control["kind"] == "slider":  # drag the handle with the mouse to the next stop of the track
+        track = handle.locator("xpath=ancestor::*[contains(@class, 'noUi-target')][1]").bounding_box()
+        box = handle.bounding_box()
+        to = control["at"] + (1 if forward else -1)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(track["x"] + track["width"] * to / (control["n"] - 1), box["y"] + box["height"] / 2, steps=5)
+        page.mouse.up()
     else:  # open the dropdown with the mouse, pick the next (or previous) option with the keyboard
         handle.click()
         page.keyboard.press("ArrowDown" if forward else "ArrowUp")
