@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, require
+from tests.jupyter import notebook_page as nbp
 from tests.jupyter.lab import JupyterServer
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -52,9 +53,7 @@ def lab(jupyter):
     """One JupyterLab page for the session; each test opens its notebook in it as a tab."""
     server, browser = jupyter
     context, page = new_page(server, browser)
-    page.goto(f"{server.url}/lab?reset&token={server.token}")
-    page.wait_for_function("window.jupyterapp?.shell !== undefined && document.querySelector('.jp-LabShell')",
-                           timeout=90_000)
+    nbp.open_lab(page, server)
     yield page
     context.close()
 

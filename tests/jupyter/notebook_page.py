@@ -26,6 +26,13 @@ def open_notebook(page, url, timeout=90_000):
     wait_for_kernel(page, timeout)
 
 
+def open_lab(page, server, timeout=90_000):
+    """Load JupyterLab itself (a fresh workspace, no tab open) and wait until its plugins are ready."""
+    page.goto(f"{server.url}/lab?reset&token={server.token}")
+    page.wait_for_function("window.jupyterapp !== undefined", timeout=timeout)
+    page.evaluate("async () => { await jupyterapp.restored; }")
+
+
 def open_in_lab(page, path, timeout=90_000):
     """Open the notebook ``path`` in the JupyterLab already loaded in ``page``, as a new tab."""
     page.evaluate("async (path) => { await jupyterapp.commands.execute('docmanager:open', {path}); }", path)
