@@ -58,6 +58,38 @@ def lab(jupyter):
     context.close()
 
 
+class AheadRunner:
+    """Runs the chapters in ``order`` one ahead of the test: while a test checks chapter N in its tab,
+    chapter N+1 already runs in a tab behind it (two kernels at most), which overlaps the work."""
+
+    def __init__(self, page, order):
+        self.page, self.order, self.started = page, list(order), set()
+
+    def start(self, path):
+        if path not in self.started:
+            self.started.add(path)
+            nbp.open_in_lab(self.page, path)
+            nbp.start_run_all(self.page)
+
+    def ran(self, path):
+        """Start ``path`` (if it has not started) and the one after it; bring ``path`` up once it has run."""
+        self.start(path)
+        later = self.order[self.order.index(path) + 1:] if path in self.order else []
+        if later:
+            self.start(later[0])
+        nbp.activate(self.page, path)
+        nbp.wait_for_run(self.page)
+        return self.page
+
+
+@pytest.fixture(scope="session")
+def chapters_ahead(lab, request):
+    """An AheadRunner over the chapters the session's tests ask for, in the order they run."""
+    order = [item.callspec.params["chapter"] for item in request.session.items
+             if hasattr(item, "callspec") and "chapter" in item.callspec.params and "lab" in item.fixturenames]
+    return AheadRunner(lab, order)
+
+
 @pytest.fixture
 def page(jupyter):
     """A fresh browser page (e.g. for Notebook 7); kernels it started are shut down afterwards."""

@@ -56,15 +56,33 @@ def wait_for_kernel(page, timeout=90_000):
 
 
 def run_all(page, timeout=180_000):
-    """Run every cell (Run ▸ Run All Cells) and wait until the run is over: each code cell has run, or
-    one raised (JupyterLab then leaves the cells below it unrun), and the kernel is idle."""
+    """Run every cell (Run ▸ Run All Cells) and wait until the run is over (``wait_for_run``)."""
+    start_run_all(page)
+    wait_for_run(page, timeout)
+
+
+def start_run_all(page):
     page.evaluate("jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def wait_for_run(page, timeout=180_000):
+    """Wait until the current notebook's run is over: each code cell has run, or one raised (JupyterLab
+    then leaves the cells below it unrun), and the kernel is idle."""
     page.wait_for_function(f"""() => {{
         const code = {CURRENT}.content.widgets.filter(c => c.model.type === 'code');
         const busy = code.some(c => c.node.querySelector('.jp-InputPrompt').textContent.includes('*'));
         const raised = code.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
         return {KERNEL}?.status === 'idle' && !busy && (raised || code.every(c => c.model.executionCount !== null));
     }}""", timeout=timeout, polling=500)
+
+
+def activate(page, path):
+    """Bring the tab of the open notebook ``path`` to the front (it keeps running while in the back)."""
+    page.evaluate("""(path) => {
+        const panel = Array.from(jupyterapp.shell.widgets('main')).find(w => w.context?.path === path);
+        jupyterapp.shell.activateById(panel.id);
+    }""", path)
+    page.wait_for_function(f"(path) => {CURRENT}?.context?.path === path", arg=path)
 
 
 def errors(page):
