@@ -3,7 +3,8 @@
 For each chapter the test opens it in Chromium, runs all cells, and checks that
 * no cell raised, and no rendered markdown cell shows raw MyST (roles, directives, unevaluated {eval});
 * each explorer shows exactly one figure, inside its widget, none in the cell beside it;
-* moving each control one step with the keyboard redraws that figure, and the new figure is the one the
+* moving each control one step (a slider's handle dragged with the mouse, a dropdown clicked open and
+  stepped with the arrow keys) redraws that figure, and the new figure is the one the
   explorer computes for the values the controls now show (asked of the notebook's own kernel).
 For the learning-rate slider of chapter 7 it also checks what the control means: a larger η takes a
 longer first step.
