@@ -143,13 +143,11 @@ class Explorer:
             else:
                 inputs[name] = w.SelectionSlider(options=[(_fmt(v), v) for v in values], value=self.initial[name],
                                                  description=self.labels[name], continuous_update=False)
-        out = w.Output()
+        # Reserve the figure's height, so the page does not jump while one figure replaces the last.
+        out = w.Output(layout=w.Layout(min_height=f"{self.height}px"))
 
         def redraw(_=None):
-            # Replace the output directly rather than through ``with out:`` display capture, whose comm
-            # messages can stall a notebook executed headless (nbclient) until its cell timeout.
-            out.outputs = ()
-            out.append_display_data(self.figure(**{n: c.value for n, c in inputs.items()}))
+            out.outputs = (self.figure_output(**{n: c.value for n, c in inputs.items()}),)
 
         for control in inputs.values():
             control.observe(redraw, names="value")
@@ -157,6 +155,21 @@ class Explorer:
         box = _DualBox([w.HBox(list(inputs.values()), layout=w.Layout(flex_flow="row wrap")), out])
         box.static_html = self.to_html
         return box
+
+    def figure_output(self, **values):
+        """The figure for ``values`` as one notebook output, in Plotly's own MIME type.
+
+        The live widget sets its Output's outputs to this directly.  A plotly 7 figure displays itself,
+        so capturing its display (``with out:`` or ``append_display_data``) would send the figure to the
+        cell, outside the widget; and a headless run (nbclient) can stall on ``with out:`` capture.
+        """
+        import plotly.io as pio
+
+        fig = self.figure(**values)
+        spec = json.loads(pio.to_json(fig, validate=False))
+        spec["config"] = {"displaylogo": False, "responsive": True}
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"application/vnd.plotly.v1+json": spec, "text/plain": fig.layout.title.text or self.title}}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": f"<Explorer: {', '.join(self.controls)}>", "text/html": self.to_html()}

@@ -1,0 +1,50 @@
+"""The same journeys outside the chapters' JupyterLab tab: a chapter in Notebook 7, and the problem sets.
+
+* Notebook 7 (``/notebooks/...``) runs a chapter, renders its MyST and redraws its explorer live, checked
+  exactly as in JupyterLab (``check_chapter``).
+* Every problem set of ``exercises/`` opens in JupyterLab, renders without raw MyST and runs up to the
+  first task a student has to answer (which raises NotImplementedError, as released); nbgrader's
+  Validate button (its lab extension) validates the notebook on the server and reports that task.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.jupyter import notebook_page as nbp
+from tests.jupyter.test_live_chapters import check_chapter
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PROBLEM_SETS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "exercises").glob("ps*/ps*.ipynb"))
+
+
+def test_a_chapter_in_notebook7(page, jupyter):
+    server, _ = jupyter
+    chapter = "book/using_this_book.ipynb"  # the shortest page with an explorer
+    nbp.open_notebook(page, server.notebook7(chapter))
+    assert page.evaluate("document.querySelector('#main-panel, .jp-NotebookShell') !== null")  # Notebook 7's shell
+    nbp.run_all(page)
+    check_chapter(page, chapter)
+
+
+@pytest.mark.parametrize("problem_set", PROBLEM_SETS)
+def test_problem_set_renders_and_runs(lab, problem_set):
+    nbp.open_in_lab(lab, problem_set)
+    try:
+        nbp.run_all(lab)
+        raised = nbp.errors(lab)
+        assert len(raised) == 1 and raised[0].startswith("NotImplementedError"), raised
+        assert nbp.markdown_texts(lab)
+        assert nbp.wait_for_clean_markdown(lab) == []
+        if problem_set == PROBLEM_SETS[0]:
+            lab.get_by_role("button", name="Validate").click()
+            dialog = lab.locator(".jp-Dialog")
+            dialog.wait_for(timeout=90_000)
+            lab.wait_for_function("!document.querySelector('.jp-Dialog').innerText.includes('Validating')",
+                                  timeout=90_000)
+            report = dialog.inner_text()
+            assert "The following cell failed" in report and "NotImplementedError" in report, report[:500]
+            lab.keyboard.press("Escape")
+    finally:
+        nbp.close_current(lab)
