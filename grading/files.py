@@ -26,7 +26,6 @@ class Entry:
     path: str                   # relative to the folder, "/"-separated (may hold surrogate escapes)
     kind: str                   # dir, file, symlink, other (FIFO, socket, device), too-deep, too-many, unreadable
     size: int = 0
-    links: int = 1              # hard links of a file (more than one: the same file lives elsewhere too)
     mtime_ns: int = 0
     target: str = ""            # where a symbolic link points
     dir_fd: int | None = None   # open while the walk is at this entry (for ``open_entry``)
@@ -90,7 +89,7 @@ def _walk(fd, prefix, depth, count, skip_dirs):
                 os.close(child)
         elif stat.S_ISREG(mode):
             kind = "file" if len(path) <= MAX_PATH else "too-deep"
-            yield Entry(path, kind, info.st_size, info.st_nlink, info.st_mtime_ns, dir_fd=fd, name=name)
+            yield Entry(path, kind, info.st_size, info.st_mtime_ns, dir_fd=fd, name=name)
         elif stat.S_ISLNK(mode):
             try:
                 target = os.readlink(name, dir_fd=fd)

@@ -34,7 +34,7 @@ def submission_key(folder, fingerprint, linked=False):
         if entry.kind == "symlink":
             digest.update(os.fsencode(entry.target) + b"\0")
         elif entry.kind == "file":
-            digest.update(f"{entry.size}:{entry.links}\0".encode())
+            digest.update(f"{entry.size}\0".encode())
             _hash_file(digest, entry)
     return digest.hexdigest()
 

@@ -268,7 +268,8 @@ class Kernel:
         if error["type"] == "NameError" and message.get("op") == "lookup":
             raise KeyError(message["name"])
         # After a hidden test, the student's own message could quote its inputs: only the type is kept.
-        raise _student_error(what, error["type"][:80], "" if tainted else error["message"][:1000])
+        withheld = tainted and bool(error["message"])
+        raise _student_error(what, error["type"][:80], "" if withheld else error["message"][:1000], withheld)
 
     def _value(self, reply, origin, deadline=None):
         try:
@@ -372,7 +373,7 @@ class Kernel:
             self._depth -= 1
 
 
-def _student_error(what, type_name, message):
+def _student_error(what, type_name, message, withheld=False):
     """The student's exception on the grader's side: of the same built-in class where there is one, so that a
     test may catch e.g. ValueError; always an Exception (never SystemExit or KeyboardInterrupt)."""
     base = getattr(builtins, type_name, None)
@@ -380,7 +381,7 @@ def _student_error(what, type_name, message):
             and not issubclass(base, (KeyError, StopIteration, StopAsyncIteration)):
         try:
             cls = type(f"Student{type_name}", (StudentError, base), {})
-            return cls(what, type_name, message)
+            return cls(what, type_name, message, withheld)
         except TypeError:
             pass
-    return StudentError(what, type_name, message)
+    return StudentError(what, type_name, message, withheld)

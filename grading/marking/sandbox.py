@@ -164,8 +164,6 @@ def _copy_regular_files(source, target, budget):
             os.makedirs(destination, mode=0o755, exist_ok=True)
         elif entry.kind != "file":
             skipped.append(f"{readable(entry.path or '.')} ({why[entry.kind]})")
-        elif entry.links > 1:
-            skipped.append(f"{readable(entry.path)} (a hard link: the same file is somewhere else too)")
         elif entry.size > budget[0]:
             skipped.append(f"{readable(entry.path)} (too large)")
         elif count >= MAX_SUBMISSION_FILES:

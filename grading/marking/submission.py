@@ -38,8 +38,6 @@ def read_notebook(path):
         return None, "the notebook was not submitted"
     if not os.path.isfile(path):
         return None, "the notebook is not a regular file"
-    if os.stat(path).st_nlink > 1:
-        return None, "the notebook is a hard link to a file that is also elsewhere (it was not opened)"
     if os.path.getsize(path) > MAX_NOTEBOOK_BYTES:
         return None, f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
     try:

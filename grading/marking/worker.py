@@ -81,7 +81,9 @@ def _grade_notebook(job, spec, nb_spec, folder, result):
     limits = job["limits"]
     staging = Staging(folder, spec.data_files, limits)
     if staging.skipped:
-        result["flags"].append(("files-skipped", "files not copied for grading: " + ", ".join(staging.skipped[:5])))
+        more = f" and {len(staging.skipped) - 20} more" if len(staging.skipped) > 20 else ""
+        result["flags"].append(("files-skipped", "files not copied for grading: " + ", ".join(staging.skipped[:20])
+                                + more))
     kernel = Kernel(lambda: KernelProcess(staging, limits, job["sandboxed"], spec.name),
                     [(p, plan.cells[p]["source"]) for p in plan.run], limits)
     try:
