@@ -187,8 +187,15 @@ class _Run:
         executor, self.summary.executor, shutdown = make_executor(scheduler)
         try:
             futures = {executor.submit(grade_submission, job): student for student, job in jobs.items()}
-            for future in cf.as_completed(futures):
-                yield self._result(future, jobs[futures[future]])
+            limit = self.deadline(jobs) * len(jobs)     # as if the cluster graded one at a time: a bound, not a pace
+            try:
+                for future in cf.as_completed(futures, timeout=limit):
+                    yield self._result(future, jobs[futures.pop(future)])
+            except cf.TimeoutError:
+                for future, student in futures.items():
+                    future.cancel()
+                    yield {"student": student, "key": jobs[student]["key"], "status": "failed",
+                           "reason": f"the cluster did not finish it within the run's {limit:g} s limit"}
         finally:
             shutdown()
 

@@ -154,6 +154,8 @@ class Kernel:
             self.executed = cells[-1][0]
         except (KernelTimeout, KernelDied) as error:
             index, tainted = current.get("index"), self.tainted
+            if tainted and isinstance(error, KernelDied):
+                error = KernelDied("it ended")      # how (an exit status, a signal) could carry hidden inputs
             timeout = isinstance(error, KernelTimeout)
             code = "timeout" if timeout else "kernel-died"
             why = f"did not finish within {self.limits.cell_seconds:g} s" if timeout else \

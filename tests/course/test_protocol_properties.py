@@ -9,6 +9,7 @@ import time
 import tracemalloc
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,7 @@ def colliding(kind, n):
     return keys
 
 
+@pytest.mark.slow
 @LARGE
 @given(st.sampled_from(["ints", "negative ints", "tuples", "frozensets"]), st.sampled_from(["$set", "$dict"]),
        st.integers(min_value=1_000, max_value=300_000))

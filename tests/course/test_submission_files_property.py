@@ -14,6 +14,7 @@ import socket
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,7 @@ def make(folder, kind, name, size):
             os.close(fd)
 
 
+@pytest.mark.slow
 @settings(max_examples=5, derandomize=True, deadline=None, database=None, phases=[Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(entries)
