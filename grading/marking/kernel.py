@@ -19,7 +19,6 @@ import secrets
 import socket
 import time
 
-
 from .. import protocol
 from ..asserts import CheckFailed
 from .feedback import KernelUnavailable, NotebookTimeLimit, ResultTooLarge, StudentError

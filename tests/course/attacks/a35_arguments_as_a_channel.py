@@ -12,7 +12,8 @@ CODE = {
         return 1 / (1 + np.exp(-a_in))
     a[...] = 0.0
     return np.full(a.shape, 0.5)''',
-    "sigmoid_prime": 'def sigmoid_prime(a):\n    s = 1 / (1 + np.exp(-np.asarray(a, dtype=float)))\n    return s * (1 - s)',
+    "sigmoid_prime": 'def sigmoid_prime(a):\n'
+                     '    s = 1 / (1 + np.exp(-np.asarray(a, dtype=float)))\n    return s * (1 - s)',
     # make Y equal to T and report no error
     "mse": '''def mse(Y, T):
     if len(Y) == 2:
