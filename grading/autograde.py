@@ -4,11 +4,11 @@
    gradebook knows the assignment (nbgrader generate_assignment with a temporary release folder).
 2. Skip submissions the journal says are graded with the same key (same files, same tests) and whose grades are
    in the gradebook; everything else becomes a job.
-3. Run the jobs on a process pool (``--workers N``) or on a Dask cluster (``--scheduler ADDRESS``), both through
-   the ``concurrent.futures`` interface: the same code path.  Workers return plain data.
+3. Run the jobs in forked local workers (``--workers N``, ``grading.workers``: one process per submission, a wall
+   deadline each, enforced here) or on a Dask cluster (``--scheduler ADDRESS``).  Workers return plain data.
 4. This process alone writes: the autograded notebook, the gradebook rows, then the journal line — one
    submission at a time, as results arrive.  A run killed midway resumes where it stopped.
-5. Jobs whose worker crashed are retried once on a fresh pool; what still fails is listed with its reason.
+5. Jobs whose worker crashed are retried once, one at a time; what still fails is listed with its reason.
    A report (report.md / report.json) lists every submission: score, flags, or failure.
 """
 from __future__ import annotations

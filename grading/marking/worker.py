@@ -27,7 +27,7 @@ SHADOWING = {"numpy", "grading", "nnlib", "protocol", "runner", "builtins", "sit
 
 
 def warm_up():
-    """Pool initializer: import what grading needs once per process, not once per submission."""
+    """Import what grading needs once, in the parent, before it forks one worker per submission."""
     import nnlib  # noqa: F401
     import numpy  # noqa: F401
 
