@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grading.autograde import autograde  # noqa: E402
-from tests.course.fixtures.demo import SOLUTIONS, SOURCE, submission, write_submission  # noqa: E402
+from tests.course.fixtures.demo import POINTS, SOLUTIONS, SOURCE, submission, write_submission  # noqa: E402
 
 MISTAKES = [
     {},
@@ -66,6 +66,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3,
                         help="interleaved rounds of serial, parallel and unsandboxed runs (default 3)")
     args = parser.parse_args()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())     # the machine may be shared: say how busy it was
     runs = {"serial": [], "parallel": [], "unsandboxed": []}
     with tempfile.TemporaryDirectory(prefix="bench-grading-template-") as tmp:
         template = Path(tmp)
@@ -77,7 +78,8 @@ def main():
     n = args.n
     best = {kind: min(values) for kind, values in runs.items()}         # (seconds, per notebook, start-up)
     ratios = sorted(s[0] / p[0] for s, p in zip(runs["serial"], runs["parallel"]))
-    print(f"{n} submissions of the demo assignment (7 test cells each), on {os.cpu_count()} cores, "
+    print(f"{n} submissions of the demo assignment ({len(POINTS)} test cells each), on {os.cpu_count()} cores "
+          f"(load average before: {load}), "
           f"{args.repeat} interleaved rounds (best round shown)")
     for kind, label in [("serial", "serial (--workers 1)"), ("parallel", "parallel (--workers 2)"),
                         ("unsandboxed", "unsandboxed (--workers 1)")]:

@@ -7,6 +7,7 @@ always says True) fails instead of passing.
 """
 from __future__ import annotations
 
+import copy
 import numbers
 
 import numpy as np
@@ -140,7 +141,9 @@ def assert_equal(actual, expected, what, hint=None):
         raise TypeError(f"assert_equal compares ints, bools and strings, not {type(expected).__name__}")
     if not ok:
         raise _fail(what, f"expected {expected!r}, got {_show(actual)} ({type(actual).__name__})",
-                    f"wrong value (got {_show(actual)})", hint)
+                    # never the student's value: on hidden inputs it could spell out those inputs
+                    "wrong value" if type(actual) is type(expected) else f"wrong value (got {_describe(actual)})",
+                    hint)
 
 
 def _show(x):
@@ -155,3 +158,19 @@ def assert_true(condition, message):
     """A plain condition with a message (the condition must be a real bool)."""
     if not (isinstance(condition, (bool, np.bool_)) and bool(condition)):
         raise CheckFailed(message, public=f"hidden test: {message}", kind="condition")
+
+
+def after_call(function, *args, **kwargs):
+    """``(result, args, kwargs)`` of ``function`` called on copies of the arguments, the copies as it left them.
+
+    For tasks that update an argument in place: compute the expected values *before* the call, then compare
+    them with the returned copies, e.g. ``_, (w_after, _, _), _ = after_call(sgd_step, w, g, 0.1)``.  The
+    test's own variables never change, so nothing the function does to them can move what the test expects.
+    When grading, ``function`` is the student's function in the sandbox, which gets copies anyway.
+    """
+    on_copies = getattr(type(function), "_call_on_copies", None)    # the grader's proxy of a student's function
+    if on_copies is not None:
+        return on_copies(function, args, kwargs)
+    args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    result = function(*args, **kwargs)
+    return result, list(args), kwargs

@@ -4,19 +4,17 @@
    gradebook knows the assignment (nbgrader generate_assignment with a temporary release folder).
 2. Skip submissions the journal says are graded with the same key (same files, same tests) and whose grades are
    in the gradebook; everything else becomes a job.
-3. Run the jobs on a process pool (``--workers N``) or on a Dask cluster (``--scheduler ADDRESS``), both through
-   the ``concurrent.futures`` interface: the same code path.  Workers return plain data.
+3. Run the jobs in forked local workers (``--workers N``, ``grading.workers``: one process per submission, a wall
+   deadline each, enforced here) or on a Dask cluster (``--scheduler ADDRESS``).  Workers return plain data.
 4. This process alone writes: the autograded notebook, the gradebook rows, then the journal line — one
    submission at a time, as results arrive.  A run killed midway resumes where it stopped.
-5. Jobs whose worker crashed are retried once on a fresh pool; what still fails is listed with its reason.
+5. Jobs whose worker crashed are retried once, one at a time; what still fails is listed with its reason.
    A report (report.md / report.json) lists every submission: score, flags, or failure.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from .report import write_report
 from .marking.sandbox import check_course_not_exposed, check_sandbox
 from .source import load_assignment
 from .marking.worker import grade_submission, warm_up
+from .workers import run_local
 
 
 class NoSubmissions(Exception):
@@ -44,12 +43,6 @@ class Interrupted(Exception):
     def __init__(self, summary):
         super().__init__("interrupted")
         self.summary = summary
-
-
-def _start_worker():
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:      # (where the parent ignores Ctrl-C, so do they)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends a pool process at once, without a traceback
-    warm_up()
 
 
 @dataclass
@@ -85,25 +78,34 @@ def _submission_secret(submission):
     return path.read_text(errors="replace")
 
 
-def make_executor(workers=None, scheduler=None):
-    """(executor, description, shutdown) — a local process pool, or a Dask cluster's executor."""
-    if scheduler:
-        from distributed import Client
-        client = Client(scheduler)
-        n = len(client.scheduler_info().get("workers", {}))
-        return client.get_executor(pure=False), f"Dask at {scheduler} ({n} workers)", client.close
-    workers = workers or os.cpu_count() or 1
-    # fork: workers start at once with everything imported; they never touch the parent's gradebook connection.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                  initializer=_start_worker)
-    return pool, f"{workers} local worker process{'es' if workers > 1 else ''}", \
-        lambda: pool.shutdown(wait=True, cancel_futures=True)
+def make_executor(scheduler):
+    """(executor, description, shutdown) of a Dask cluster (local workers: ``grading.workers.run_local``)."""
+    from distributed import Client
+    client = Client(scheduler)
+    n = len(client.scheduler_info().get("workers", {}))
+    return client.get_executor(pure=False), f"Dask at {scheduler} ({n} workers)", client.close
+
+
+def _encodable(value):
+    """``value`` with every string made encodable as UTF-8 (a file name that is not UTF-8 arrives with lone
+    surrogates, which no file, JSON line or database row would accept: they become visible \\udcxx escapes)."""
+    if type(value) is str:
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if type(value) in (list, tuple):
+        return type(value)(_encodable(item) for item in value)
+    if type(value) is dict:
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    return value
 
 
 def _progress(total, enabled):
     try:
         from tqdm import tqdm
+        tqdm.monitor_interval = 0       # no monitor thread: workers are forked while the bar is shown
         return tqdm(total=total, unit="submission", disable=not enabled, dynamic_ncols=True)
     except ImportError:         # pragma: no cover
         class _Nothing:
@@ -188,47 +190,74 @@ class _Run:
             and self.writer.has_grades(student, self.spec)
 
     def execute(self, jobs, workers, scheduler, progress, log):
-        """Grade the jobs in parallel; those whose worker crashed (a broken pool takes all its pending jobs with
-        it) or whose sandbox did not start are tried once more, each alone, and then listed as failed."""
+        """Grade the jobs in parallel; those whose worker crashed or whose sandbox did not start are tried once
+        more, each alone, and then listed as failed.  Local workers have a wall deadline each (the parent
+        stops a worker that passes it); on Dask the workers' own limits apply."""
         if not jobs:
             self.summary.executor = "nothing to do"
             return
-        executor, self.summary.executor, shutdown = make_executor(workers, scheduler)
-        self.bar = _progress(len(jobs), progress)      # after the pool: its monitor thread is not forked
+        self.bar = _progress(len(jobs), progress)
         retry = {}
-        try:
-            futures = {executor.submit(grade_submission, job): student for student, job in jobs.items()}
-            for future in cf.as_completed(futures):
-                result = self._result(future, jobs[futures[future]])
-                if result["status"] == "failed" and result.get("retry"):
-                    retry[result["student"]] = jobs[result["student"]]
-                else:
-                    self.finish(result)
-        finally:
-            shutdown()
+        for result in self._results(jobs, workers, scheduler):
+            if result["status"] == "failed" and result.get("retry"):
+                retry[result["student"]] = jobs[result["student"]]
+            else:
+                self.finish(result)
         if retry:
             log(f"retrying {len(retry)} submission(s) whose worker or sandbox failed, one at a time")
-        for job in retry.values():
-            executor, _, shutdown = make_executor(1, scheduler)
-            try:
-                self.finish(self._result(executor.submit(grade_submission, job), job))
-            finally:
-                shutdown()
+            for result in self._results(retry, 1, scheduler):
+                self.finish(result)
         self.bar.close()
 
-    @staticmethod
-    def _result(future, job):
+    def _results(self, jobs, workers, scheduler):
+        if not scheduler:
+            workers = workers or os.cpu_count() or 1
+            self.summary.executor = f"{workers} local worker process{'es' if workers > 1 else ''}"
+            deadline = self.deadline(jobs)
+            warm_up()               # imported once here; every forked worker starts with it
+            for student, result in run_local(grade_submission, jobs, workers, deadline):
+                yield self._checked(result, jobs[student])
+            return
+        executor, self.summary.executor, shutdown = make_executor(scheduler)
+        try:
+            futures = {executor.submit(grade_submission, job): student for student, job in jobs.items()}
+            limit = self.deadline(jobs) * len(jobs)     # as if the cluster graded one at a time: a bound, not a pace
+            try:
+                for future in cf.as_completed(futures, timeout=limit):
+                    yield self._result(future, jobs[futures.pop(future)])
+            except cf.TimeoutError:
+                for future, student in futures.items():
+                    future.cancel()
+                    yield {"student": student, "key": jobs[student]["key"], "status": "failed",
+                           "reason": f"the cluster did not finish it within the run's {limit:g} s limit"}
+        finally:
+            shutdown()
+
+    def deadline(self, jobs):
+        """Wall seconds one submission may take in its worker: every notebook's limit, plus a margin."""
+        limits = next(iter(jobs.values()))["limits"]
+        if limits.submission_seconds:
+            return limits.submission_seconds
+        return len(self.spec.notebooks) * (limits.notebook_seconds + limits.startup_seconds) + 30
+
+    @classmethod
+    def _result(cls, future, job):
         try:
             result = future.result()
         except Exception as error:          # the worker process died, or the cluster lost it
             return {"student": job["student"], "key": job["key"], "status": "failed", "retry": True,
                     "reason": f"the grading worker failed: {type(error).__name__}: {error}"}
+        return cls._checked(result, job)
+
+    @staticmethod
+    def _checked(result, job):
         if result["status"] == "failed" and "sandbox" in (result["reason"] or ""):
             result["retry"] = True
         return result
 
     def finish(self, result):
         """Save one result: autograded notebooks, gradebook, then the journal line (so a crash loses nothing)."""
+        result = _encodable(result)
         student, summary = result["student"], self.summary
         if result["status"] == "graded":
             try:

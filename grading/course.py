@@ -105,5 +105,6 @@ def _timestamp(path):
     stamp = path / "timestamp.txt"
     if path.is_symlink() or stamp.is_symlink() or not stamp.is_file():
         return None
-    text = stamp.read_text(errors="replace")[:100].strip()
+    with open(stamp, "rb") as f:                     # only the first bytes: the file may be huge
+        text = f.read(100).decode("utf-8", "replace").strip()
     return text or None

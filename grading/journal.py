@@ -13,26 +13,48 @@ import os
 import time
 from pathlib import Path
 
+from .files import open_entry, walk
+
+
+MAX_HASHED_BYTES = 64 * 1024 * 1024     # per file: beyond it, the size and modification time stand for the rest
+
 
 def submission_key(folder, fingerprint, linked=False):
-    """Hash of the assignment's source fingerprint and the submission's files (names and contents)."""
+    """Hash of the assignment's source fingerprint and the submission's files (names and contents).
+
+    Never raises and never blocks on what a student put in the folder (``grading.files.walk``): odd names,
+    deep folders, FIFOs, loops of links and huge files all give a key.
+    """
     digest = hashlib.sha256(fingerprint.encode())
-    folder = Path(folder)
     if linked:                          # a symbolic link is never read: only where it points counts
-        digest.update(b"symlink:" + os.path.realpath(folder).encode(errors="replace"))
+        digest.update(b"symlink:" + os.fsencode(os.path.realpath(folder)))
         return digest.hexdigest()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath, name)
-            digest.update(str(path.relative_to(folder)).encode(errors="replace") + b"\0")
-            if path.is_symlink():
-                digest.update(b"symlink:" + os.readlink(path).encode(errors="replace"))
-            elif path.is_file():
-                with open(path, "rb") as f:
-                    for block in iter(lambda: f.read(1 << 20), b""):
-                        digest.update(block)
+    for entry in walk(folder):
+        digest.update(f"{entry.kind}:".encode() + os.fsencode(entry.path) + b"\0")
+        if entry.kind == "symlink":
+            digest.update(os.fsencode(entry.target) + b"\0")
+        elif entry.kind == "file":
+            digest.update(f"{entry.size}\0".encode())
+            _hash_file(digest, entry)
     return digest.hexdigest()
+
+
+def _hash_file(digest, entry):
+    f = open_entry(entry)
+    if f is None:
+        digest.update(b"unreadable\0")
+        return
+    with f:
+        left = MAX_HASHED_BYTES
+        try:
+            for block in iter(lambda: f.read(min(1 << 20, left)), b""):
+                digest.update(block)
+                left -= len(block)
+                if left <= 0:
+                    digest.update(f"mtime:{entry.mtime_ns}".encode())
+                    break
+        except OSError:
+            digest.update(b"unreadable\0")
 
 
 class Journal:
@@ -55,35 +77,49 @@ class Journal:
 
     def append(self, entry):
         entry = dict(entry, time=time.strftime("%Y-%m-%d %H:%M:%S"))
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        with open(self.path, "a", encoding="ascii") as f:       # ASCII JSON: any text can be written
+            f.write(json.dumps(entry, ensure_ascii=True) + "\n")
             f.flush()
             os.fsync(f.fileno())
 
 
 class RunLock:
-    """One grading run per course at a time: the gradebook has a single writer."""
+    """One grading run per course at a time: the gradebook has a single writer.
+
+    A POSIX record lock (``lockf``): it belongs to this process alone, so forked grading workers do not hold it,
+    and the kernel drops it the moment this process dies, however it dies (``kill -9`` included): a rerun can
+    start at once.  POSIX locks do not exclude the same process, so paths held here are remembered too.
+    """
+    _held = set()
 
     def __init__(self, path):
         self.path = Path(path)
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.key = os.path.realpath(self.path)
+        if self.key in RunLock._held:       # (opening the file again and closing it would drop the lock)
+            self._refuse(f"pid {os.getpid()}")
         self.file = open(self.path, "a+")
         try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             self.file.seek(0)
             holder = self.file.read().strip() or "another process"
             self.file.close()
-            raise RuntimeError(f"another grading run is in progress in this course ({holder}; lock file "
-                               f"{self.path}); wait for it to finish") from None
+            self._refuse(holder)
+        RunLock._held.add(self.key)
         self.file.seek(0)
         self.file.truncate()
         self.file.write(f"pid {os.getpid()}\n")
         self.file.flush()
         return self
 
+    def _refuse(self, holder):
+        raise RuntimeError(f"another grading run is in progress in this course ({holder}; lock file "
+                           f"{self.path}); wait for it to finish") from None
+
     def __exit__(self, *exc):
-        fcntl.flock(self.file, fcntl.LOCK_UN)
+        RunLock._held.discard(self.key)
+        fcntl.lockf(self.file, fcntl.LOCK_UN)
         self.file.close()

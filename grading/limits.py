@@ -19,6 +19,8 @@ class Limits:
     max_restarts: int = 3              # fresh kernels after a crash or a hang, per notebook
     max_message_mb: int = 32           # largest single message the grader accepts from the sandbox
     max_submission_mb: int = 50        # files larger than this in total are not copied into the sandbox
+    submission_seconds: float = 0.0    # wall time of one submission in its worker, enforced by the parent
+                                       # (0: every notebook's notebook_seconds + startup_seconds, + 30 s)
 
     def for_runner(self):
         """The limits the runner applies to itself inside the sandbox."""

@@ -16,9 +16,10 @@ MAX_MESSAGE = 1500
 class StudentError(Exception):
     """The student's function raised an exception (it arrives as its type name and message)."""
 
-    def __init__(self, name, type_name, message):
+    def __init__(self, name, type_name, message, withheld=False):
         super().__init__(f"{type_name}: {message}")
         self.name, self.type_name, self.message = name, type_name, message
+        self.withheld = withheld    # the message was dropped: it came after hidden tests had called the code
 
 
 class KernelUnavailable(Exception):
@@ -59,10 +60,13 @@ def failure_message(error, hidden, used, line=None):
         return _clip(f"{prefix}{name} is not defined in your notebook (was its cell deleted, renamed, or did it "
                      f"fail to run?)")
     if isinstance(error, StudentError):
-        if error.type_name == "NotImplementedError" and not error.message:
+        if error.type_name == "NotImplementedError" and not error.message and not error.withheld:
             return _clip(f"{prefix}{error.name.removesuffix('(...)')} is not implemented yet (it raised "
                          f"NotImplementedError)")
         said = f": {error.message}" if error.message else ""
+        if error.withheld:
+            said = (" (its message is not shown, as hidden tests had already called your code: run this test in "
+                    "your notebook to see it)")
         return _clip(f"{prefix}calling {error.name} raised {error.type_name}{said}")
     if isinstance(error, ResultTooLarge):
         return _clip(f"{prefix}{_names(used)} returned {error} (far more than the task asks for)")

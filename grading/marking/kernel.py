@@ -19,8 +19,6 @@ import secrets
 import socket
 import time
 
-import numpy as np
-
 from .. import protocol
 from ..asserts import CheckFailed
 from .feedback import KernelUnavailable, NotebookTimeLimit, ResultTooLarge, StudentError
@@ -51,6 +49,10 @@ class RemoteObject:
     def __call__(self, *args, **kwargs):
         return self._kernel.call(self, args, kwargs)
 
+    def _call_on_copies(self, args, kwargs):
+        """(value, args, kwargs after the call): see ``grading.asserts.after_call``."""
+        return self._kernel.call(self, args, kwargs, return_arguments=True)
+
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
@@ -75,33 +77,6 @@ class RemoteObject:
     __hash__ = object.__hash__
 
 
-def _update_in_place(old, new):
-    """Give ``old`` the contents of ``new`` (an argument the student's function changed in place)."""
-    if type(old) is np.random.Generator and type(new) is np.random.Generator:
-        if type(old.bit_generator) is type(new.bit_generator):
-            old.bit_generator.state = new.bit_generator.state
-    elif type(old) is np.ndarray and type(new) is np.ndarray:
-        if old.shape == new.shape and old.flags.writeable:
-            np.copyto(old, new, casting="unsafe")
-    elif type(old) is list and type(new) is list:
-        if len(old) == len(new):
-            for i, (a, b) in enumerate(zip(old, new)):
-                if type(a) in (np.ndarray, list, dict) and type(a) is type(b):
-                    _update_in_place(a, b)
-                else:
-                    old[i] = b
-        else:
-            old[:] = new
-    elif type(old) is dict and type(new) is dict:
-        for key in [k for k in old if k not in new]:
-            del old[key]
-        for key, value in new.items():
-            if key in old and type(old[key]) in (np.ndarray, list, dict) and type(old[key]) is type(value):
-                _update_in_place(old[key], value)
-            else:
-                old[key] = value
-
-
 class Kernel:
     def __init__(self, make_process, cells, limits, start_time=None):
         """``make_process()`` starts a KernelProcess; ``cells`` is a list of (position, source) to execute."""
@@ -121,6 +96,10 @@ class Kernel:
         self.callbacks = []         # grader functions the sandbox may call back
         self._depth = 0
         self.sandbox_seconds = 0.0  # time spent starting sandboxes
+        # Set by the trusted side: whether the request about to be sent comes from a hidden test.  Once one has,
+        # the student's process has seen hidden inputs: nothing it says afterwards may reach the student.
+        self.from_hidden_test = lambda: False
+        self.tainted = False        # the current process has served a hidden test
 
     # -- life cycle -----------------------------------------------------------------------------------------------
     def advance(self, position, restart=True):
@@ -159,10 +138,13 @@ class Kernel:
                 current["index"] = event["index"]
                 current["deadline"] = min(time.monotonic() + self.limits.cell_seconds, self.deadline)
             elif event.get("phase") == "done":
-                self.results[event["index"]] = {
-                    "status": "error" if event.get("status") == "error" else "ok",
-                    "output": str(event.get("output") or "")[:50_000],
-                    "error": str(event["error"])[:10_000] if event.get("error") else None}
+                if self.tainted:        # it ran after a hidden test called the student's code: show nothing
+                    self.results[event["index"]] = {"status": "withheld", "output": "", "error": None}
+                else:
+                    self.results[event["index"]] = {
+                        "status": "error" if event.get("status") == "error" else "ok",
+                        "output": str(event.get("output") or "")[:50_000],
+                        "error": str(event["error"])[:10_000] if event.get("error") else None}
                 current.pop("index", None)
 
         try:
@@ -170,7 +152,9 @@ class Kernel:
                            lambda: current.get("deadline", self.deadline), on_event)
             self.executed = cells[-1][0]
         except (KernelTimeout, KernelDied) as error:
-            index = current.get("index")
+            index, tainted = current.get("index"), self.tainted
+            if tainted and isinstance(error, KernelDied):
+                error = KernelDied("it ended")      # how (an exit status, a signal) could carry hidden inputs
             timeout = isinstance(error, KernelTimeout)
             code = "timeout" if timeout else "kernel-died"
             why = f"did not finish within {self.limits.cell_seconds:g} s" if timeout else \
@@ -182,8 +166,8 @@ class Kernel:
                 self._break(f"the notebook's Python process stopped between cells: {error}", code)
             else:
                 self.skipped[index] = why
-                self.results[index] = {"status": "error", "output": "",
-                                       "error": f"This cell {why}; it was skipped when grading."}
+                self.results[index] = {"status": "withheld", "output": "", "error": None} if tainted else \
+                    {"status": "error", "output": "", "error": f"This cell {why}; it was skipped when grading."}
                 self.flags.append((code, f"cell {index} {why}"))
         except protocol.ProtocolError as error:
             self._break(f"the notebook's Python process sent malformed data ({error})", "protocol")
@@ -196,6 +180,7 @@ class Kernel:
             raise SandboxStartError(f"the sandbox could not be started on {socket.gethostname()}: {error}") from None
         self.generation += 1
         self.executed = -1
+        self.tainted = False
         try:
             hello = self.process.receive(started + self.limits.startup_seconds)
         except (KernelDied, KernelTimeout, protocol.ProtocolError) as error:
@@ -248,6 +233,9 @@ class Kernel:
     def request(self, message, what):
         """Send one request (lookup, call, getattr) and return the reply, failing cleanly on hang or crash."""
         self._ensure_running()
+        if not self.tainted and self.from_hidden_test():
+            self.tainted = True
+        tainted = self.tainted
         deadline = min(time.monotonic() + self.limits.call_seconds, self.deadline)
         try:
             reply = self._exchange(message, lambda: deadline)
@@ -260,6 +248,8 @@ class Kernel:
         except KernelDied as error:
             self.flags.append(("kernel-died", f"the Python process ended during {what}: {error}"))
             self._retire()
+            if tainted:                 # how it ended (an exit status, a signal) could carry hidden inputs
+                raise KernelDied("it ended") from None
             raise
         except MessageTooLarge as error:
             self.flags.append(("too-much-data", f"{what} sent {error}"))
@@ -278,20 +268,28 @@ class Kernel:
             raise KernelUnavailable(self.broken)
         if error["type"] == "NameError" and message.get("op") == "lookup":
             raise KeyError(message["name"])
-        raise _student_error(what, error["type"][:80], error["message"][:1000])
+        # After a hidden test, the student's own message could quote its inputs: only the type is kept.
+        withheld = tainted and bool(error["message"])
+        raise _student_error(what, error["type"][:80], "" if withheld else error["message"][:1000], withheld)
 
-    def _value(self, reply, origin):
+    def _value(self, reply, origin, deadline=None):
         try:
-            return protocol.decode(reply.get("value"), lambda tag: self._remote(tag, origin))
+            value = protocol.decode(reply.get("value"), lambda tag: self._remote(tag, origin))
         except protocol.ProtocolError as error:
             self._break(f"the notebook's Python process sent malformed data ({error})", "protocol")
             raise KernelUnavailable(self.broken) from None
+        if deadline is not None and time.monotonic() > deadline + 1.0:   # decoding counts against the call
+            self.flags.append(("timeout", f"decoding what {origin} returned took too long"))
+            self._retire()
+            raise KernelTimeout(f"{origin} did not return in time")
+        return value
 
     def _remote(self, tag, origin):
         if set(tag) != {"$remote", "type", "callable"} or type(tag["$remote"]) is not int \
                 or type(tag["type"]) is not str or type(tag["callable"]) is not bool:
             raise protocol.ProtocolError("a bad handle")
-        return RemoteObject(self, tag["$remote"], tag["type"][:80], tag["callable"], origin)
+        type_name = tag["type"][:80] if not self.tainted else "(not shown)"   # a class name can carry text, too
+        return RemoteObject(self, tag["$remote"], type_name, tag["callable"], origin)
 
     def lookup(self, name):
         """The student's global ``name``: plain data, or a RemoteObject (functions, anything else)."""
@@ -303,29 +301,32 @@ class Kernel:
         origin = f"{obj._origin}.{name}"
         return self._value(self.request({"op": "getattr", "target": obj._handle, "name": name}, origin), origin)
 
-    def call(self, obj, args, kwargs):
+    def call(self, obj, args, kwargs, return_arguments=False):
+        """What the student's function returns, called with copies of ``args`` and ``kwargs``.
+
+        Whatever the function does to its arguments stays in the sandbox: the test's own variables never change.
+        With ``return_arguments`` the result is (value, args, kwargs) as the call left them (copies; for tasks
+        that update in place, to be compared with values the test computed before the call).
+        """
         obj = self._check_current(obj)
         origin = f"{obj._origin}(...)"
         if not obj._callable:
             raise UnsupportedValue(f"{obj._origin} is {obj._describe_for_grading()}, not a function",
                                    public=f"hidden test: {obj._origin} is not a function")
         message = {"op": "call", "target": obj._handle, "args": self._encode(list(args)),
-                   "kwargs": self._encode(dict(kwargs))}
+                   "kwargs": self._encode(dict(kwargs)), "arguments": bool(return_arguments)}
+        started = time.monotonic()
         reply = self.request(message, origin)
-        value = self._value(reply, origin)
-        updated = reply.get("updated") or []
-        if type(updated) is not list:
+        deadline = min(started + self.limits.call_seconds, self.deadline)
+        value = self._value(reply, origin, deadline)
+        if not return_arguments:
+            return value
+        after = self._value({"value": reply.get("arguments")}, origin, deadline)
+        if type(after) is not list or len(after) != 2 or type(after[0]) is not list or type(after[1]) is not dict \
+                or len(after[0]) != len(args) or set(after[1]) != set(kwargs):
             self._break("the notebook's Python process sent a malformed reply", "protocol")
             raise KernelUnavailable(self.broken)
-        for item in updated:
-            if type(item) is not list or len(item) != 2:
-                continue
-            key, data = item
-            target = args[key] if type(key) is int and 0 <= key < len(args) else \
-                kwargs.get(key) if type(key) is str else None
-            if target is not None:
-                _update_in_place(target, self._value({"value": data}, origin))
-        return value
+        return value, after[0], after[1]
 
     def _check_current(self, obj):
         if obj._generation == self.generation:
@@ -373,7 +374,7 @@ class Kernel:
             self._depth -= 1
 
 
-def _student_error(what, type_name, message):
+def _student_error(what, type_name, message, withheld=False):
     """The student's exception on the grader's side: of the same built-in class where there is one, so that a
     test may catch e.g. ValueError; always an Exception (never SystemExit or KeyboardInterrupt)."""
     base = getattr(builtins, type_name, None)
@@ -381,7 +382,7 @@ def _student_error(what, type_name, message):
             and not issubclass(base, (KeyError, StopIteration, StopAsyncIteration)):
         try:
             cls = type(f"Student{type_name}", (StudentError, base), {})
-            return cls(what, type_name, message)
+            return cls(what, type_name, message, withheld)
         except TypeError:
             pass
-    return StudentError(what, type_name, message)
+    return StudentError(what, type_name, message, withheld)

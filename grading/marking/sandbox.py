@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from .. import protocol
+from ..files import SKIPPED_DIRS, open_entry, readable, walk
 from ..limits import Limits
 
 GRADING = Path(__file__).resolve().parent.parent     # the grading package
@@ -152,30 +153,42 @@ MAX_SUBMISSION_FILES = 2000
 
 
 def _copy_regular_files(source, target, budget):
-    """Copy regular files only (never follow a symlink); returns the names skipped, with why."""
+    """Copy regular files only (``grading.files.walk``: no links followed, nothing but folders opened, bounded
+    depth); returns the names skipped, with why, as printable text."""
     skipped, count = [], 0
-    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
-        rel = os.path.relpath(dirpath, source)
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))
-                       and d not in (".ipynb_checkpoints", "__pycache__")]
-        os.makedirs(os.path.join(target, rel), mode=0o755, exist_ok=True)
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            relname = os.path.normpath(os.path.join(rel, name))
-            info = os.lstat(path)
-            if not os.path.isfile(path) or os.path.islink(path):
-                skipped.append(f"{relname} (not a regular file)")
-            elif info.st_size > budget[0]:
-                skipped.append(f"{relname} (too large)")
-            elif count >= MAX_SUBMISSION_FILES:
-                skipped.append(f"{relname} (too many files)")
-            else:
-                count += 1
-                budget[0] -= info.st_size
-                destination = os.path.join(target, relname)
-                shutil.copyfile(path, destination, follow_symlinks=False)
-                os.chmod(destination, 0o644)
+    why = {"symlink": "not a regular file", "other": "not a regular file", "too-deep": "nested too deeply",
+           "too-many": "too many files", "unreadable": "could not be read"}
+    for entry in walk(source, skip_dirs=SKIPPED_DIRS):
+        destination = os.path.join(target, entry.path)
+        if entry.kind == "dir":
+            os.makedirs(destination, mode=0o755, exist_ok=True)
+        elif entry.kind != "file":
+            skipped.append(f"{readable(entry.path or '.')} ({why[entry.kind]})")
+        elif entry.size > budget[0]:
+            skipped.append(f"{readable(entry.path)} (too large)")
+        elif count >= MAX_SUBMISSION_FILES:
+            skipped.append(f"{readable(entry.path)} (too many files)")
+        elif not _copy_entry(entry, destination, budget):
+            skipped.append(f"{readable(entry.path)} (could not be read)")
+        else:
+            count += 1
     return skipped
+
+
+def _copy_entry(entry, destination, budget):
+    f = open_entry(entry)
+    if f is None:
+        return False
+    with f, open(destination, "wb") as out:
+        left = budget[0]
+        for block in iter(lambda: f.read(1 << 20), b""):
+            left -= len(block)
+            if left < 0:            # it grew while being copied
+                break
+            out.write(block)
+    os.chmod(destination, 0o644)
+    budget[0] = max(left, 0)
+    return left >= 0
 
 
 class Staging:

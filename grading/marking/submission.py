@@ -41,8 +41,11 @@ def read_notebook(path):
     if os.path.getsize(path) > MAX_NOTEBOOK_BYTES:
         return None, f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
     try:
-        with open(path, "rb") as f:
-            nb = json.loads(f.read().decode("utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with open(fd, "rb") as f:
+            nb = json.loads(f.read(MAX_NOTEBOOK_BYTES + 1).decode("utf-8"))
+    except OSError as error:
+        return None, f"the notebook could not be read ({os.strerror(error.errno or 0)})"
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         return None, f"the notebook is not valid JSON ({type(error).__name__})"
     if type(nb) is not dict or type(nb.get("cells")) is not list:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import io
+import sys
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def trusted_namespace(kernel):
     ns.update({"__name__": "__main__", "__builtins__": builtins, "np": np, "numpy": np, "nnlib": nnlib,
                "CheckFailed": asserts.CheckFailed, "assert_close": asserts.assert_close,
                "assert_shape": asserts.assert_shape, "assert_equal": asserts.assert_equal,
-               "assert_true": asserts.assert_true})
+               "assert_true": asserts.assert_true, "after_call": asserts.after_call})
     return ns
 
 
@@ -82,6 +83,21 @@ class _Redirect(contextlib.AbstractContextManager):
         return self.stack.__exit__(*exc)
 
 
+def hidden_caller(cells):
+    """A function telling whether the code running now was called from a hidden line of one of ``cells``."""
+    hidden = {cell.filename: cell.hidden_lines for cell in cells if cell.hidden_lines}
+
+    def from_hidden_test():
+        frame = sys._getframe(1)
+        while frame is not None:
+            lines = hidden.get(frame.f_code.co_filename)
+            if lines is not None and frame.f_lineno in lines:
+                return True
+            frame = frame.f_back
+        return False
+    return from_hidden_test
+
+
 def run_tests(spec, kernel, positions):
     """Execute the source's locked and test code cells in order; return one verdict per test cell.
 
@@ -89,6 +105,7 @@ def run_tests(spec, kernel, positions):
     run first, so every test sees the student's names as Run All would have left them at that point.
     """
     ns = trusted_namespace(kernel)
+    kernel.from_hidden_test = hidden_caller(spec.cells)
     cells_by_filename = {cell.filename: cell for cell in spec.cells if cell.kind in ("test", "locked")}
     verdicts, warnings = {}, []
     for cell in spec.cells:

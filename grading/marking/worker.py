@@ -13,6 +13,7 @@ import socket
 import time
 import traceback
 
+from ..files import readable
 from .feedback import verdict_output
 from .kernel import Kernel, SandboxStartError
 from .sandbox import KernelProcess, Staging
@@ -31,7 +32,7 @@ class UnmatchedNotebooks(Exception):
 
 
 def warm_up():
-    """Pool initializer: import what grading needs once per process, not once per submission."""
+    """Import what grading needs once, in the parent, before it forks one worker per submission."""
     import nnlib  # noqa: F401
     import numpy  # noqa: F401
 
@@ -88,18 +89,25 @@ def _grade_notebook(job, spec, nb_spec, folder, result, filename=None):
                     .get("locked")]
     result["flags"] += scan_code(student_code)
 
-    shadows = sorted(name for name in os.listdir(folder) if name.removesuffix(".py") in SHADOWING)
+    shadows = sorted(readable(name) for name in os.listdir(folder) if name.removesuffix(".py") in SHADOWING)
     if shadows:
         result["flags"].append(("shadow-module", "files named like modules: " + ", ".join(shadows)))
     limits = job["limits"]
     staging = Staging(folder, spec.data_files, limits)
     if staging.skipped:
-        result["flags"].append(("files-skipped", "files not copied for grading: " + ", ".join(staging.skipped[:5])))
+        more = f" and {len(staging.skipped) - 20} more" if len(staging.skipped) > 20 else ""
+        result["flags"].append(("files-skipped", "files not copied for grading: " + ", ".join(staging.skipped[:20])
+                                + more))
     kernel = Kernel(lambda: KernelProcess(staging, limits, job["sandboxed"], spec.name),
                     [(p, plan.cells[p]["source"]) for p in plan.run], limits)
     try:
         verdicts, warnings = run_tests(nb_spec, kernel, plan.positions)
-        kernel.advance(len(plan.cells), restart=False)      # the cells after the last test, for their output
+        if kernel.tainted:          # the cells after the last test would run after the hidden tests: not run
+            for position in plan.run:
+                if position > kernel.executed:
+                    kernel.results.setdefault(position, {"status": "withheld", "output": "", "error": None})
+        else:
+            kernel.advance(len(plan.cells), restart=False)  # the cells after the last test, for their output
     finally:
         kernel.close()
         staging.cleanup()
@@ -137,7 +145,13 @@ def _notebook_result(nb_spec, plan, verdicts, cell_results, problem, skipped=Non
             "autograded": json.dumps(notebook, ensure_ascii=False), "skipped_cells": skipped or {}}
 
 
+WITHHELD = ("[not shown: this cell ran (or would have run) after hidden tests had called your code, so its output "
+            "could contain their inputs]\n")
+
+
 def _cell_outputs(outcome):
+    if outcome.get("status") == "withheld":
+        return [{"output_type": "stream", "name": "stdout", "text": WITHHELD}]
     outputs = []
     text = outcome.get("output") or ""
     if text:

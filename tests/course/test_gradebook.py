@@ -8,6 +8,7 @@ from nbgrader.api import Gradebook
 
 from grading.course import Course
 from grading.gradebook import GradebookWriter
+from tests.course.fixtures.demo import POINTS, SOLUTIONS
 
 # nbgrader's own add_submission (used here to set up the regrade path) makes SQLAlchemy warn; it is harmless.
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -57,7 +58,7 @@ def test_a_first_submission_gets_the_rows_nbgraders_api_gives(demo_course, times
         writer.close()
     direct, through_api = rows(demo_course.db, "direct"), rows(demo_course.db, "through_api")
     assert direct == through_api
-    assert len(direct["grades"]) == 7 and len(direct["comments"]) == 7
+    assert len(direct["grades"]) == len(POINTS) and len(direct["comments"]) == len(SOLUTIONS)
     assert ("test_sgd", "GradeCell", None, None, None, 1) in direct["grades"]     # no verdict: needs a grader
     assert ("test_sigmoid_prime", "GradeCell", 0.5, None, None, 0) in direct["grades"]
     assert ("mse", "SolutionCell", "No response.", None) in direct["comments"]
@@ -81,4 +82,4 @@ def test_a_regrade_keeps_what_a_grader_entered(demo_course):
     kim = rows(demo_course.db, "kim")
     assert ("test_sgd", "GradeCell", None, 0.5, None, 1) in kim["grades"]
     assert ("sgd", "SolutionCell", "No response.", "see me") in kim["comments"]
-    assert len(kim["grades"]) == 7
+    assert len(kim["grades"]) == len(POINTS)

@@ -19,8 +19,9 @@ def test_solutions_full_marks_release_zero_wrong_answers_partial(demo_course):
     require("bwrap", "sandboxed grading")
 
     def read_data_file(nb):        # the assignment's data files are next to the notebook when it is graded
-        nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                            "source": "print(open('demo_data.txt').read())"})
+        # (before the first test: the output of cells that run after hidden tests is withheld)
+        nb["cells"].insert(3, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": "print(open('demo_data.txt').read())"})
         return nb
 
     demo_course.submit("alice", SOLUTIONS, read_data_file)

@@ -32,4 +32,5 @@ def check(course, ctx):
     assert course.total(name) == MAX_SCORE - 4
     messages = course.messages(name)
     assert "object of type Anything" in messages["test_sigmoid"]
-    assert "object of type FakeArray" in messages["test_mse"]
+    # after the hidden tests of sigmoid had called the student's code, a class name could carry their inputs
+    assert "object of type (not shown)" in messages["test_mse"]

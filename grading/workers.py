@@ -1,0 +1,114 @@
+"""Local grading workers: one forked process per submission, at most N at a time, each with a wall deadline.
+
+The parent process (``autograde``) is the only one that waits here, so it is the one that enforces time: a
+submission whose worker is still busy after ``deadline`` seconds (whatever it is doing: the student's sandbox,
+decoding, the trusted tests) is stopped with SIGKILL and comes back as a failure with its reason.  A worker that
+dies comes back as a failure marked for one retry.
+
+Workers die with the parent: each asks the kernel for SIGKILL when its parent exits (``PR_SET_PDEATHSIG``), so a
+``kill -9`` of the grading run leaves no worker behind; their sandboxes follow (bubblewrap's --die-with-parent).
+A worker never holds the run's lock (``grading.journal.RunLock`` is a POSIX record lock, which forks do not
+inherit) and never writes anything of the course.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import time
+import traceback
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid):
+    """Ask Linux to SIGKILL this process when its parent exits; exit now if the parent is already gone."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):       # not Linux: the parent's own clean-up still stops its workers
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _work(function, job, connection, parent_pid):
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
+    try:
+        result = function(job)
+    except BaseException as error:                   # the function never raises; if it does, say why
+        result = {"student": job["student"], "key": job["key"], "status": "failed",
+                  "reason": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc(limit=8)}
+    try:
+        connection.send(result)
+    finally:
+        os._exit(0)                                  # no atexit handlers, no finalizers of the parent's objects
+
+
+class Running:
+    def __init__(self, student, process, connection, deadline):
+        self.student, self.process, self.connection, self.deadline = student, process, connection, deadline
+
+
+def run_local(function, jobs, workers, deadline_seconds):
+    """Yield ``(student, result)`` as each of ``jobs`` (student -> job) finishes, at most ``workers`` at once.
+
+    A result is what ``function(job)`` returned, or a failure: ``{"status": "failed", "reason": ...}`` with
+    ``"retry": True`` when the worker died (not when it ran out of time).
+    """
+    context = multiprocessing.get_context("fork")
+    waiting, running = list(jobs.items()), {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                student, job = waiting.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(function, job, send, os.getpid()), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = Running(student, process, receive, time.monotonic() + deadline_seconds)
+            soonest = min(r.deadline for r in running.values())
+            ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
+            for connection in ready:
+                worker = running.pop(connection)
+                yield worker.student, _collect(worker, jobs[worker.student])
+            now = time.monotonic()
+            for connection, worker in list(running.items()):
+                if now >= worker.deadline:
+                    del running[connection]
+                    _stop(worker)
+                    yield worker.student, _failure(jobs[worker.student],
+                                                   f"grading took longer than its {deadline_seconds:g} s wall-time "
+                                                   f"limit; the worker was stopped", retry=False)
+    finally:
+        for worker in running.values():
+            _stop(worker)
+
+
+def _collect(worker, job):
+    try:
+        result = worker.connection.recv()
+    except (EOFError, OSError):
+        worker.process.join(timeout=5)
+        code = worker.process.exitcode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
+        result = _failure(job, f"the grading worker failed: it {how} before returning a result", retry=True)
+    worker.connection.close()
+    worker.process.join(timeout=5)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join()
+    return result
+
+
+def _stop(worker):
+    worker.process.kill()
+    worker.process.join()
+    worker.connection.close()
+
+
+def _failure(job, reason, retry):
+    return {"student": job["student"], "key": job["key"], "status": "failed", "reason": reason, "retry": retry}
