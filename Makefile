@@ -11,6 +11,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # parallel kernels fight each other (measured: a chapter 3× slower). The benchmark sets its own
 # thread count (bench_mlp.py --threads, default 1, for every candidate alike).
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+PLOTLY_BUNDLE := build/plotly/plotly-nnlib.min.js
 
 .PHONY: book test install serve benchmark clean release grade check help
 
@@ -20,7 +21,16 @@ help:
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(PLOTLY_BUNDLE)
+
+# Browser assets from npm (package-lock.json pins them): the book's partial plotly.js bundle and, for the
+# tests, axe-core. Needs node and npm (Debian packages nodejs and npm; .ci/run installs them).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(PLOTLY_BUNDLE): node_modules/.installed tools/build_plotly_bundle.mjs
+	node tools/build_plotly_bundle.mjs $@
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
