@@ -10,7 +10,8 @@
   combined ``tex-chtml.js``, which also carries the 430 kB context menu.
 * Every page drops what it carries and does not use: pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB; it
   turns icons into SVG, while the theme's stylesheet already draws them with the webfont) and the search index
-  (pydata's search-as-you-type is off: the search box sends the reader to search.html, which loads it).
+  (pydata's search-as-you-type is off: the search box sends the reader to search.html, which loads it);
+  sphinx-design's stylesheet and script go from pages that use none of its components (none does today).
 * The page head is cleaned of what a kernel-less, offline book cannot use:
   - thebe (its config names ``https://unpkg.com/...``; launch_buttons.thebe is false, so it never runs, and
     its config script appeared twice per page: ``Identifier 'THEBE_JS_URL' has already been declared``);
@@ -110,9 +111,13 @@ def _clean_page(app, pagename, templatename, context, doctree):
         seen.add(key)
         keep.append(js)
     scripts[:] = keep
-    if not _thebe_enabled(app):
-        context["css_files"][:] = [css for css in context.get("css_files", [])
-                                   if "sphinx-thebe" not in os.fspath(css.filename or "")]
+    body = context.get("body", "")
+    unused_css = [] if _thebe_enabled(app) else ["sphinx-thebe"]
+    if 'class="sd-' not in body and " sd-" not in body:  # sphinx-design, loaded by jupyter-book, used by no page
+        unused_css.append("sphinx-design")
+        scripts[:] = [js for js in scripts if "design-tabs.js" not in os.fspath(js.filename or "")]
+    context["css_files"][:] = [css for css in context.get("css_files", [])
+                               if not any(name in os.fspath(css.filename or "") for name in unused_css)]
     if 'class="nnlib-explorer"' in context.get("body", ""):
         app.add_js_file(PLOTLY_JS, defer="defer")
 
@@ -193,4 +198,4 @@ def setup(app):
     app.connect("html-page-context", _clean_page, priority=900)
     app.connect("build-finished", _copy_assets)
     # Bump env_version when a change here alters the pages: the next build then rewrites every page.
-    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
