@@ -130,4 +130,4 @@ def _lighten(app, exc):
 
 def setup(app):
     app.connect("build-finished", _lighten, priority=900)  # after the assets are copied (default 500)
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
