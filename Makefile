@@ -13,10 +13,11 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 PLOTLY_BUNDLE := build/plotly/plotly-nnlib.min.js
 
-.PHONY: book test install serve benchmark clean release grade check help
+.PHONY: book pdf test install serve benchmark clean release grade check help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
+	@echo "make pdf        build the PDF edition into _build/html/nn-textbook.pdf (needs chromium)"
 	@echo "make test       run every test (library, notebooks, book, course, browser)"
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
@@ -41,6 +42,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 book: install
 	$(BLAS_ONE_THREAD) jupyter-book build -W --keep-going .
 	@echo "The book is built: open $(abspath _build/html/index.html) (or run 'make serve')."
+
+# The PDF edition: one page with every chapter (same execution cache), printed by Debian's chromium.
+pdf: book
+	$(BLAS_ONE_THREAD) $(PY) tools/build_pdf.py
 
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 8000
