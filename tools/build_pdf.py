@@ -67,8 +67,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def print_pdf(out, chromium):
     from playwright.sync_api import sync_playwright
 
-    page_path = next(p for p in sorted(SINGLE.rglob("*.html")) if p.name != "index.html" and
-                     p.stat().st_size > 10_000)  # the one page (root/index.html only redirects to it)
+    # The one page is written as book/intro.html (the root document) but its links are relative to the
+    # build's root (``_static/...``, ``_images/...``): serve a copy from the root.
+    page = next(p for p in sorted(SINGLE.rglob("*.html")) if p.name != "index.html" and p.stat().st_size > 10_000)
+    shutil.copyfile(page, SINGLE / "nn-textbook.html")
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(SINGLE)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -79,14 +81,18 @@ def print_pdf(out, chromium):
                                                            headless=True, viewport={"width": 1000, "height": 1400})
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                           else route.abort())
-            page = context.new_page()
-            page.goto(base + page_path.relative_to(SINGLE).as_posix(), wait_until="networkidle", timeout=120_000)
-            page.wait_for_function(WAIT_FOR_EXPLORERS, timeout=60_000)
-            page.add_style_tag(content=PRINT_CSS)
-            page.emulate_media(media="print")
-            page.wait_for_timeout(500)
+            tab = context.new_page()
+            failed = []
+            tab.on("response", lambda r: r.status >= 400 and failed.append(f"HTTP {r.status} {r.url}"))
+            tab.goto(base + "nn-textbook.html", wait_until="networkidle", timeout=120_000)
+            if failed:
+                raise RuntimeError("the single page could not load: " + "; ".join(failed[:5]))
+            tab.wait_for_function(WAIT_FOR_EXPLORERS, timeout=60_000)
+            tab.add_style_tag(content=PRINT_CSS)
+            tab.emulate_media(media="print")
+            tab.wait_for_timeout(500)
             out.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
+            tab.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>", footer_template=FOOTER,
                      margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
             context.close()
