@@ -76,12 +76,13 @@ def _copy_assets(app, exc):
 
 
 def _drop_unused_scripts(outdir):
-    """Remove the script tags of UNUSED_SCRIPTS from every written page except the search page."""
+    """Remove the script tags of UNUSED_SCRIPTS from every written page (the search page keeps its index)."""
     for path in Path(outdir).rglob("*.html"):
-        if path.name == "search.html" and path.parent == Path(outdir):
-            continue
         text = path.read_text(encoding="utf-8")
-        cleaned = UNUSED_SCRIPTS.sub("", text)
+        if path.name == "search.html" and path.parent == Path(outdir):  # the search page needs its index
+            cleaned = UNUSED_SCRIPTS.sub(lambda m: m.group(0) if "fontawesome" not in m.group(0) else "", text)
+        else:
+            cleaned = UNUSED_SCRIPTS.sub("", text)
         if cleaned != text:
             path.write_text(cleaned, encoding="utf-8")
 

@@ -18,3 +18,45 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+/* Accessibility repairs of theme and extension markup (axe-core finds no serious issue afterwards;
+ * tests/html/test_reader.py checks every page).
+ *
+ * 1. An accessible name must contain the visible text (WCAG 2.5.3, "label in name"): the theme's search
+ *    buttons say "Search Ctrl+K" but are labelled "Search"; myst-nb's "Show code cell source" toggles
+ *    are labelled "Toggle hidden content". The visible text now leads the label.
+ * 2. A box that scrolls sideways (a long formula, a wide table on a phone) must be reachable with the
+ *    keyboard: it gets tabindex=0 while it overflows.
+ * 3. Sphinx's citation list says role="list" but its entries use a deprecated role: they become list items.
+ */
+(function () {
+  function visibleText(el) {
+    return (el.innerText || "").replace(/\s+/g, " ").trim();
+  }
+  function labelContainsText() {
+    document.querySelectorAll("[aria-label]").forEach(function (el) {
+      var text = visibleText(el), label = el.getAttribute("aria-label");
+      if (!text || label.toLowerCase().indexOf(text.toLowerCase()) !== -1) return;
+      el.setAttribute("aria-label", text.toLowerCase().indexOf(label.toLowerCase()) !== -1 ? text : text + " (" + label + ")");
+    });
+  }
+  var SCROLLERS = "mjx-container[display='true'], div.math, .nnlib-table-scroll, .pst-scrollable-table-container, "
+    + "div.cell_output, div.output, div.highlight pre";
+  function scrollersFocusable() {
+    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); el.dataset.nnlibScroll = "1"; }
+      if (!scrolls && el.dataset.nnlibScroll) { el.removeAttribute("tabindex"); delete el.dataset.nnlibScroll; }
+    });
+  }
+  function citationListItems() {
+    document.querySelectorAll(".citation-list[role='list'] > .citation").forEach(function (el) {
+      el.setAttribute("role", "listitem");
+    });
+  }
+  function repair() { labelContainsText(); scrollersFocusable(); citationListItems(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", repair); else repair();
+  window.addEventListener("load", repair);
+  var timer;
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(scrollersFocusable, 200); });
+})();

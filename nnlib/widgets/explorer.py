@@ -125,8 +125,11 @@ class Explorer:
                                   for k, v in enumerate(values))
                 widget = f'<select data-index="{i}" aria-label="{label}">{options}</select>'
             else:
+                # A screen reader announces the value the slider stands for ("η = 0.01"), not its index.
+                shown = html.escape(_fmt(values[start]))
                 widget = (f'<input type="range" data-index="{i}" min="0" max="{len(values) - 1}" step="1" '
-                          f'value="{start}" aria-label="{label}"><output>{html.escape(_fmt(values[start]))}</output>')
+                          f'value="{start}" aria-label="{label}" aria-valuetext="{label} = {shown}">'
+                          f'<output>{shown}</output>')
             controls.append(f'<label class="nnlib-control">{label} {widget}</label>')
         return _TEMPLATE.format(uid=uid, controls="".join(controls), data=data.replace("</", "<\\/"),
                                 height=self.height)
@@ -235,6 +238,16 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
     var spec = JSON.parse(root.querySelector(".nnlib-data").textContent);
     var plot = root.querySelector(".nnlib-plot");
     var inputs = root.querySelectorAll(".nnlib-controls [data-index]");
+    function wrap(text, width) {{  // break a long title into lines of at most ``width`` characters
+      if (!text || text.indexOf("<br") !== -1 || text.length <= width) return text;
+      var lines = [""];
+      text.split(" ").forEach(function(word) {{
+        var last = lines[lines.length - 1];
+        if (last && (last + " " + word).length > width) lines.push(word);
+        else lines[lines.length - 1] = last ? last + " " + word : word;
+      }});
+      return lines.join("<br>");
+    }}
     function draw() {{
       var k = 0;
       inputs.forEach(function(el) {{
@@ -242,12 +255,26 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
         k = k * spec.values[i].length + v;
         var out = el.parentNode.querySelector("output");
         if (out) out.textContent = spec.values[i][v];
+        if (el.type === "range") el.setAttribute("aria-valuetext", el.getAttribute("aria-label") + " = " + spec.values[i][v]);
       }});
       var frame = spec.frames[k];
       var layout = JSON.parse(JSON.stringify(spec.base.layout || {{}}));
       layout.height = spec.height;
       if (frame.title) layout.title = {{text: frame.title}};
-      Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout, {{responsive: true, displaylogo: false}});
+      // On a phone a long title would be cut: smaller type, and the margin grows to fit it.
+      if (layout.title) {{
+        if (typeof layout.title === "string") layout.title = {{text: layout.title}};
+        // Inside the figure: anchored below the top edge, with the top margin grown to fit it (plotly's
+        // default places it partly above the SVG, which cut off its first pixels).
+        Object.assign(layout.title, {{yref: "container", y: 1, yanchor: "top", pad: {{t: 6, b: 4}}, automargin: true}});
+        if (plot.clientWidth < 600) {{
+          layout.title.font = Object.assign({{}}, layout.title.font, {{size: 13}});
+          layout.title.text = wrap(layout.title.text, Math.floor(plot.clientWidth / 7.5));
+        }}
+      }}
+      // No toolbar: on the static page it only covered the title (the figure still zooms and hovers).
+      Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout,
+                   {{responsive: true, displaylogo: false, displayModeBar: false}});
       root.dataset.frame = k;
     }}
     inputs.forEach(function(el) {{ el.addEventListener("input", draw); el.addEventListener("change", draw); }});
