@@ -238,15 +238,17 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
     var spec = JSON.parse(root.querySelector(".nnlib-data").textContent);
     var plot = root.querySelector(".nnlib-plot");
     var inputs = root.querySelectorAll(".nnlib-controls [data-index]");
-    function wrap(text, width) {{  // break a long title into lines of at most ``width`` characters
-      if (!text || text.indexOf("<br") !== -1 || text.length <= width) return text;
-      var lines = [""];
-      text.split(" ").forEach(function(word) {{
-        var last = lines[lines.length - 1];
-        if (last && (last + " " + word).length > width) lines.push(word);
-        else lines[lines.length - 1] = last ? last + " " + word : word;
-      }});
-      return lines.join("<br>");
+    function wrap(text, width) {{  // break each line of a title into lines of at most ``width`` characters
+      if (!text) return text;
+      return String(text).split(/<br\s*\/?>/).map(function(line) {{
+        var lines = [""];
+        line.split(" ").forEach(function(word) {{
+          var last = lines[lines.length - 1];
+          if (last && (last + " " + word).length > width) lines.push(word);
+          else lines[lines.length - 1] = last ? last + " " + word : word;
+        }});
+        return lines.join("<br>");
+      }}).join("<br>");
     }}
     function draw() {{
       var k = 0;
@@ -266,11 +268,14 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
         if (typeof layout.title === "string") layout.title = {{text: layout.title}};
         // Inside the figure: anchored below the top edge, with the top margin grown to fit it (plotly's
         // default places it partly above the SVG, which cut off its first pixels).
-        Object.assign(layout.title, {{yref: "container", y: 1, yanchor: "top", pad: {{t: 6, b: 4}}, automargin: true}});
         if (plot.clientWidth < 600) {{
           layout.title.font = Object.assign({{}}, layout.title.font, {{size: 13}});
           layout.title.text = wrap(layout.title.text, Math.floor(plot.clientWidth / 7.5));
         }}
+        // (a title of several lines sat 7 px higher than one of one line: measured at 390 and 1366 px)
+        var lines = String(layout.title.text || "").split(/<br\s*\/?>/).length;
+        Object.assign(layout.title, {{yref: "container", y: 1, yanchor: "top", pad: {{t: lines > 1 ? 18 : 6, b: 4}},
+                                     automargin: true}});
       }}
       // No toolbar: on the static page it only covered the title (the figure still zooms and hovers).
       Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout,

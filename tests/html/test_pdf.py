@@ -1,0 +1,65 @@
+"""The PDF edition (``make pdf`` = tools/build_pdf.py): built offline by Debian's Chromium, every chapter
+in it with its title, every figure of the web pages, formulas typeset and explorers drawn.
+
+The PDF is built once per session into ``$TEST_OUTPUT_DIR`` (the single-page build reuses the execution
+cache of the HTML build, so nothing is executed again).
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import ROOT, toc_files
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def pdf(html_dir, output_dir):
+    from tests.conftest import require
+
+    require("chromium", "printing the PDF edition")
+    out = output_dir / "nn-textbook.pdf"
+    out.unlink(missing_ok=True)
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_pdf.py"), "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, f"tools/build_pdf.py failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+    from pypdf import PdfReader
+
+    return PdfReader(str(out))
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf):
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() or "" for page in pdf.pages))
+
+
+def _title(html_dir, doc):
+    soup = BeautifulSoup((html_dir / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+    return re.sub(r"\s+", " ", (soup.select_one("article h1") or soup.find("h1")).get_text(" ")).rstrip("#").strip()
+
+
+def test_pdf_has_every_chapter(html_dir, pdf_text):
+    missing = [doc for doc in toc_files() if _title(html_dir, doc) not in pdf_text]
+    assert not missing, f"chapters whose title is not in the PDF: {missing}"
+    assert len(pdf_text) > 200_000, f"the PDF has only {len(pdf_text)} characters of text"
+
+
+def test_pdf_has_every_figure(html_dir, pdf):
+    figures = sum(len(BeautifulSoup((html_dir / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+                      .select("article .cell_output img")) for doc in toc_files())
+    images = sum(len(page.images) for page in pdf.pages)
+    assert figures >= 40 and images >= figures, f"the web pages show {figures} figures, the PDF has {images} images"
+
+
+def test_pdf_has_typeset_math_and_drawn_explorers(pdf_text):
+    raw_tex = sorted(set(re.findall(r"\\(?:frac|partial|mathbf|sum|sigma|eta)\b", pdf_text)))
+    assert not raw_tex, f"raw TeX in the PDF: {raw_tex}"
+    assert "needs plotly.js" not in pdf_text, "an explorer was printed before plotly.js drew it"
+    # explorers print their first frame: text plotly draws in the gradient-descent explorer's figure
+    for drawn in ["path on the loss surface E(a, b)", "loss per step", "intercept b"]:
+        assert drawn in pdf_text, f"{drawn!r} (drawn by plotly in an explorer) is not in the PDF"
