@@ -228,6 +228,7 @@ def _DualBox(children):
 
 _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
 <div class="nnlib-controls">{controls}</div>
+<div class="nnlib-figure-title" aria-live="polite"></div>
 <div class="nnlib-plot" style="width:100%;height:{height}px"></div>
 <script type="application/json" class="nnlib-data">{data}</script>
 <script>
@@ -238,17 +239,12 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
     var spec = JSON.parse(root.querySelector(".nnlib-data").textContent);
     var plot = root.querySelector(".nnlib-plot");
     var inputs = root.querySelectorAll(".nnlib-controls [data-index]");
-    function wrap(text, width) {{  // break each line of a title into lines of at most ``width`` characters
-      if (!text) return text;
-      return String(text).split(/<br\s*\/?>/).map(function(line) {{
-        var lines = [""];
-        line.split(" ").forEach(function(word) {{
-          var last = lines[lines.length - 1];
-          if (last && (last + " " + word).length > width) lines.push(word);
-          else lines[lines.length - 1] = last ? last + " " + word : word;
-        }});
-        return lines.join("<br>");
-      }}).join("<br>");
+    var heading = root.querySelector(".nnlib-figure-title");
+    function showTitle(text) {{  // the figure's title as text above it: it wraps, and is never cut off
+      var lines = String(text || "").split(/<br\s*\/?>/).map(function(line) {{
+        return line.replace(/<[^>]*>/g, "");
+      }});
+      heading.textContent = lines.join("\n");
     }}
     function draw() {{
       var k = 0;
@@ -262,22 +258,12 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
       var frame = spec.frames[k];
       var layout = JSON.parse(JSON.stringify(spec.base.layout || {{}}));
       layout.height = spec.height;
-      if (frame.title) layout.title = {{text: frame.title}};
-      // On a phone a long title would be cut: smaller type, and the margin grows to fit it.
-      if (layout.title) {{
-        if (typeof layout.title === "string") layout.title = {{text: layout.title}};
-        // Inside the figure: anchored below the top edge, with the top margin grown to fit it (plotly's
-        // default places it partly above the SVG, which cut off its first pixels).
-        if (plot.clientWidth < 600) {{
-          layout.title.font = Object.assign({{}}, layout.title.font, {{size: 13}});
-          layout.title.text = wrap(layout.title.text, Math.floor(plot.clientWidth / 7.5));
-        }}
-        // (a title of several lines sat 7 px higher than one of one line: measured at 390 and 1366 px)
-        var lines = String(layout.title.text || "").split(/<br\s*\/?>/).length;
-        Object.assign(layout.title, {{yref: "container", y: 1, yanchor: "top", pad: {{t: lines > 1 ? 18 : 6, b: 4}},
-                                     automargin: true}});
-      }}
-      // No toolbar: on the static page it only covered the title (the figure still zooms and hovers).
+      // The title goes above the figure as text (Plotly cuts long titles off on a phone and drew
+      // multi-line ones partly outside the figure); screen readers hear it change (aria-live).
+      var title = frame.title || (layout.title && (layout.title.text || layout.title)) || "";
+      delete layout.title;
+      showTitle(typeof title === "string" ? title : "");
+      // No toolbar: on the static page it covered the figure's top (the figure still zooms and hovers).
       Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout,
                    {{responsive: true, displaylogo: false, displayModeBar: false}});
       root.dataset.frame = k;

@@ -63,12 +63,14 @@ AXE_RUN_JS = """async () => {
 EXPLORER_JS = """() => Array.from(document.querySelectorAll(".nnlib-explorer")).flatMap(root => {
   const plot = root.querySelector(".nnlib-plot"), box = plot.getBoundingClientRect(), out = [];
   const bar = plot.querySelector(".modebar");
-  if (bar && bar.getBoundingClientRect().width > 0 && getComputedStyle(bar).display !== "none"
-      && getComputedStyle(bar).opacity !== "0") out.push(`${root.id}: a toolbar is drawn over the figure`);
-  for (const t of plot.querySelectorAll(".gtitle, .g-gtitle text")) {
+  if (bar && bar.getBoundingClientRect().width > 0 && getComputedStyle(bar).display !== "none")
+    out.push(`${root.id}: a toolbar is drawn over the figure`);
+  const heading = root.querySelector(".nnlib-figure-title");
+  if (!heading || !heading.textContent.trim()) out.push(`${root.id}: the figure has no title`);
+  for (const t of plot.querySelectorAll(".gtitle, .g-gtitle text, .annotation-text")) {
     const r = t.getBoundingClientRect();
     if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1))
-      out.push(`${root.id}: the title "${t.textContent.slice(0, 40)}" is cut off`);
+      out.push(`${root.id}: the text "${t.textContent.slice(0, 40)}" is cut off at the figure's edge`);
   }
   return out;
 })"""
