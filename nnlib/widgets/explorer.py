@@ -241,10 +241,10 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
     var inputs = root.querySelectorAll(".nnlib-controls [data-index]");
     var heading = root.querySelector(".nnlib-figure-title");
     function showTitle(text) {{  // the figure's title as text above it: it wraps, and is never cut off
-      var lines = String(text || "").split(/<br\s*\/?>/).map(function(line) {{
+      var lines = String(text || "").split(/<br\\s*\\/?>/).map(function(line) {{
         return line.replace(/<[^>]*>/g, "");
       }});
-      heading.textContent = lines.join("\n");
+      heading.textContent = lines.join("\\n");
     }}
     function draw() {{
       var k = 0;
@@ -262,6 +262,7 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
       // multi-line ones partly outside the figure); screen readers hear it change (aria-live).
       var title = frame.title || (layout.title && (layout.title.text || layout.title)) || "";
       delete layout.title;
+      layout.margin = Object.assign({{t: 30}}, layout.margin || {{}});  // no room kept for a title in the figure
       showTitle(typeof title === "string" ? title : "");
       // No toolbar: on the static page it covered the figure's top (the figure still zooms and hovers).
       Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout,
