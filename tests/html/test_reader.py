@@ -72,6 +72,12 @@ EXPLORER_JS = """() => Array.from(document.querySelectorAll(".nnlib-explorer")).
     if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1))
       out.push(`${root.id}: the text "${t.textContent.slice(0, 40)}" is cut off at the figure's edge`);
   }
+  const notes = Array.from(plot.querySelectorAll(".annotation-text")).map(t => [t, t.getBoundingClientRect()]);
+  for (let i = 0; i < notes.length; i++) for (let j = i + 1; j < notes.length; j++) {
+    const [a, ra] = notes[i], [b, rb] = notes[j];
+    if (ra.width && rb.width && ra.left < rb.right && rb.left < ra.right && ra.top < rb.bottom && rb.top < ra.bottom)
+      out.push(`${root.id}: "${a.textContent.slice(0, 30)}" overlaps "${b.textContent.slice(0, 30)}"`);
+  }
   return out;
 })"""
 
