@@ -246,24 +246,24 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
       }});
       heading.textContent = lines.join("\\n");
     }}
-    // Subplot titles (make_subplots' annotations above each panel) overlapped and ran off a phone's
-    // screen: on a narrow figure they get smaller type, wrap to their panel's width, and the top
-    // margin makes room for their lines.
-    function fitSubplotTitles(layout) {{
-      var titles = (layout.annotations || []).filter(function(a) {{
-        return a.xref === "paper" && a.yref === "paper" && a.yanchor === "bottom" && a.showarrow === false;
-      }});
-      if (!titles.length || plot.clientWidth >= 600) return;
-      var width = Math.max(8, Math.floor(plot.clientWidth / titles.length / 7.5)), most = 1;
-      titles.forEach(function(a) {{
-        var words = String(a.text || "").split(" "), lines = [""];
-        words.forEach(function(w) {{
+    // Text labels in the figure (subplot titles, labels placed side by side) overlapped and ran off a
+    // phone's screen: on a narrow figure each label without an arrow gets smaller type and wraps to its
+    // share of the width (the labels at the same height share it), and the top margin makes room for
+    // subplot titles of several lines.
+    function fitLabels(layout) {{
+      if (plot.clientWidth >= 600) return;
+      var labels = (layout.annotations || []).filter(function(a) {{ return a.showarrow === false && a.text; }});
+      var rows = {{}}, most = 1;
+      labels.forEach(function(a) {{ var key = a.yref + ":" + a.y; rows[key] = (rows[key] || 0) + 1; }});
+      labels.forEach(function(a) {{
+        var width = Math.max(8, Math.floor(plot.clientWidth / rows[a.yref + ":" + a.y] / 7.5)), lines = [""];
+        String(a.text).split(" ").forEach(function(w) {{
           var last = lines[lines.length - 1];
           if (last && (last + " " + w).length > width) lines.push(w); else lines[lines.length - 1] = last ? last + " " + w : w;
         }});
         a.text = lines.join("<br>");
         a.font = Object.assign({{}}, a.font, {{size: 11}});
-        most = Math.max(most, lines.length);
+        if (a.yref === "paper" && a.yanchor === "bottom") most = Math.max(most, lines.length);
       }});
       layout.margin.t = Math.max(layout.margin.t, 16 * most + 14);
     }}
@@ -284,7 +284,7 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
       var title = frame.title || (layout.title && (layout.title.text || layout.title)) || "";
       delete layout.title;
       layout.margin = Object.assign({{t: 30}}, layout.margin || {{}});  // no room kept for a title in the figure
-      fitSubplotTitles(layout);
+      fitLabels(layout);
       showTitle(typeof title === "string" ? title : "");
       // No toolbar: on the static page it covered the figure's top (the figure still zooms and hovers).
       Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout,
