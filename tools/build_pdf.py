@@ -43,12 +43,30 @@ PRINT_CSS = """
 .bd-page-width { max-width: 100% !important; }
 figure, .cell_output img, .nnlib-explorer, table { break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; }
-section section > h1 { break-before: page; }  /* each chapter starts a page */
+/* each chapter (a section after the single page's document anchor) starts a page, its title whole */
+span[id^="document-"] + section { break-before: page; }
+h1, h2, h3, h4 { break-inside: avoid; }
 """
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 WAIT_FOR_EXPLORERS = """() => Array.from(document.querySelectorAll('.nnlib-explorer .nnlib-plot'))
     .every(plot => plot.querySelector('.main-svg'))"""
+# Each explorer's figure becomes a picture of its first frame (a static snapshot: print has no sliders to move).
+SNAPSHOT_EXPLORERS = """async () => {
+  const roots = Array.from(document.querySelectorAll('.nnlib-explorer'));
+  for (const root of roots) {
+    const plot = root.querySelector('.nnlib-plot');
+    const url = await Plotly.toImage(plot, {format: 'png', width: plot.clientWidth, height: plot.clientHeight, scale: 2});
+    const img = document.createElement('img');
+    img.src = url;
+    img.alt = 'Snapshot of the explorer at its first setting: ' + root.querySelector('.nnlib-figure-title').textContent;
+    img.style.width = '100%';
+    img.className = 'nnlib-explorer-snapshot';
+    plot.replaceWith(img);
+    await img.decode();
+  }
+  return roots.length;
+}"""
 
 
 def build_single_page():
@@ -88,6 +106,7 @@ def print_pdf(out, chromium):
             if failed:
                 raise RuntimeError("the single page could not load: " + "; ".join(failed[:5]))
             tab.wait_for_function(WAIT_FOR_EXPLORERS, timeout=60_000)
+            snapshots = tab.evaluate(SNAPSHOT_EXPLORERS)
             tab.add_style_tag(content=PRINT_CSS)
             tab.emulate_media(media="print")
             tab.wait_for_timeout(500)
@@ -96,6 +115,7 @@ def print_pdf(out, chromium):
                      header_template="<span></span>", footer_template=FOOTER,
                      margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
             context.close()
+        return snapshots
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -114,9 +134,9 @@ def main(argv=None):
     if not args.skip_build:
         build_single_page()
     built = time.perf_counter()
-    print_pdf(args.out, chromium)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): single-page build {built - start:.0f} s, "
-          f"printing {time.perf_counter() - built:.0f} s")
+    snapshots = print_pdf(args.out, chromium)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, {snapshots} explorer snapshots): "
+          f"single-page build {built - start:.0f} s, printing {time.perf_counter() - built:.0f} s")
 
 
 if __name__ == "__main__":
