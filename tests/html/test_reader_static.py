@@ -19,9 +19,6 @@ from bs4 import BeautifulSoup
 
 from .conftest import ROOT, source_of, toc_files
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from reader_links import PDF_NAME  # noqa: E402
-
 CHAPTERS = [doc for doc in toc_files() if re.search(r"/part\d/\d\d_", doc)]
 FIGURE_CALL = re.compile(r"\bplt\.(subplots|figure)\(|\bnnlib\.plot\.images\(")
 FILE_NAME = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|svg|gif)$|^[0-9a-f]{32,}$", re.I)
@@ -108,6 +105,9 @@ def test_every_cited_work_is_in_the_bibliography(html_dir):
 
 
 def test_every_page_has_version_date_pdf_and_report_links(html_dir):
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from reader_links import PDF_NAME
+
     for doc in toc_files():
         links = _page(html_dir, doc).select_one(".nnlib-reader-links")
         assert links is not None, f"{doc}: no version/report links below the page"
