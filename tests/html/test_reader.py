@@ -99,7 +99,10 @@ def open_cold(context, url):
     urls, transferred = {}, {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.loadingFinished", lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"]))
-    tab.goto(url, wait_until="networkidle")
+    tab.goto(url, wait_until="load")  # every script, stylesheet and image of the page has arrived
+    tab.evaluate("document.fonts.ready.then(() => true)")  # and every web font it uses
+    tab.wait_for_function("() => Array.from(document.querySelectorAll('.nnlib-explorer .nnlib-plot'))"
+                          ".every(p => p.querySelector('.main-svg'))", timeout=15_000)
     return tab, {urls.get(k, k): v for k, v in transferred.items()}
 
 
