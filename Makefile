@@ -13,11 +13,13 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # parallel kernels fight each other (measured: a chapter 3× slower). The benchmark sets its own
 # thread count (bench_mlp.py --threads, default 1, for every candidate alike).
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+PLOTLY_BUNDLE := build/plotly/plotly-nnlib.min.js
 
-.PHONY: book test install python-version serve benchmark clean release grade check help
+.PHONY: book pdf test install python-version serve benchmark clean release grade check help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
+	@echo "make pdf        build the PDF edition into _build/html/nn-textbook.pdf (needs chromium)"
 	@echo "make test       run every test (library, notebooks, book, course, browser)"
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
@@ -26,7 +28,16 @@ help:
 # List) reads the course's settings, its exchange included, wherever it is started.
 COURSE_CONFIG_LINK := $(VENV)/etc/jupyter/nbgrader_config.py
 
-install: $(VENV)/.installed $(COURSE_CONFIG_LINK)
+# Browser assets from npm (package-lock.json pins them): the book's partial plotly.js bundle and, for the
+# tests, axe-core. Needs node and npm (Debian packages nodejs and npm; .ci/run installs them).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(PLOTLY_BUNDLE): node_modules/.installed tools/build_plotly_bundle.mjs
+	node tools/build_plotly_bundle.mjs $@
+
+install: $(VENV)/.installed $(COURSE_CONFIG_LINK) $(PLOTLY_BUNDLE)
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -49,6 +60,10 @@ $(COURSE_CONFIG_LINK): $(VENV)/.installed
 book: install
 	$(BLAS_ONE_THREAD) jupyter-book build -W --keep-going .
 	@echo "The book is built: open $(abspath _build/html/index.html) (or run 'make serve')."
+
+# The PDF edition: one page with every chapter (same execution cache), printed by Debian's chromium.
+pdf: book
+	$(BLAS_ONE_THREAD) $(PY) tools/build_pdf.py
 
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 8000

@@ -2,8 +2,16 @@
 
 * MathJax 3 comes from the PyPI package ``sphinx-mathjax-offline`` (copied next to the pages).
 * The project's own static files (book/_static) are copied even by a rebuild that rewrites no page.
-* plotly.js comes from the ``plotly`` package itself (``plotly/package_data/plotly.min.js``); the
-  explorers' precomputed pages call the global ``Plotly`` it defines. Only pages with an explorer load it.
+* plotly.js is a partial bundle with only the trace types the explorers draw (1.2 MB instead of the full
+  4.8 MB), built from the npm package ``plotly.js`` by ``tools/build_plotly_bundle.mjs`` during
+  ``make install`` into ``build/plotly/``. Only pages with an explorer load it, deferred, so the text paints
+  first; the explorers' scripts wait for DOMContentLoaded, which comes after deferred scripts.
+* MathJax loads its components (TeX input, CHTML output, assistive MathML for screen readers) instead of the
+  combined ``tex-chtml.js``, which also carries the 430 kB context menu.
+* Every page drops what it carries and does not use: pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB; it
+  turns icons into SVG, while the theme's stylesheet already draws them with the webfont) and the search index
+  (pydata's search-as-you-type is off: the search box sends the reader to search.html, which loads it);
+  sphinx-design's stylesheet and script go from pages that use none of its components (none does today).
 * The page head is cleaned of what a kernel-less, offline book cannot use:
   - thebe (its config names ``https://unpkg.com/...``; launch_buttons.thebe is false, so it never runs, and
     its config script appeared twice per page: ``Identifier 'THEBE_JS_URL' has already been declared``);
@@ -24,17 +32,23 @@
 import filecmp
 import importlib
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
-import plotly
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-PLOTLY_JS = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_BUNDLE = ROOT / "build" / "plotly" / "plotly-nnlib.min.js"  # written by `make install`
+PLOTLY_JS = "plotly-nnlib.min.js"  # its name in _static
+MATHJAX_COMPONENTS = ["input/tex", "output/chtml", "a11y/assistive-mml"]
+# Scripts every page would load and none uses (see the module docstring), matched in the written HTML.
+UNUSED_SCRIPTS = re.compile(r'[ \t]*<script[^>]*src="[^"]*(?:scripts/fontawesome\.js|_static/searchtools\.js|'
+                            r'_static/language_data\.js|searchindex\.js)[^"]*"[^>]*></script>\n?')
 
 
 def _copy_assets(app, exc):
@@ -55,9 +69,22 @@ def _copy_assets(app, exc):
                 if not os.path.exists(dst) or not filecmp.cmp(src, dst, shallow=False):
                     os.makedirs(os.path.dirname(dst), exist_ok=True)
                     shutil.copyfile(src, dst)
-    dst = os.path.join(static, "plotly.min.js")
-    if not os.path.exists(dst) or os.path.getsize(dst) != os.path.getsize(PLOTLY_JS):
-        shutil.copyfile(PLOTLY_JS, dst)
+    dst = os.path.join(static, PLOTLY_JS)
+    if not os.path.exists(dst) or not filecmp.cmp(PLOTLY_BUNDLE, dst, shallow=False):
+        shutil.copyfile(PLOTLY_BUNDLE, dst)
+    _drop_unused_scripts(app.outdir)
+
+
+def _drop_unused_scripts(outdir):
+    """Remove the script tags of UNUSED_SCRIPTS from every written page (the search page keeps its index)."""
+    for path in Path(outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "search.html" and path.parent == Path(outdir):  # the search page needs its index
+            cleaned = UNUSED_SCRIPTS.sub(lambda m: m.group(0) if "fontawesome" not in m.group(0) else "", text)
+        else:
+            cleaned = UNUSED_SCRIPTS.sub("", text)
+        if cleaned != text:
+            path.write_text(cleaned, encoding="utf-8")
 
 
 def _thebe_enabled(app):
@@ -85,11 +112,27 @@ def _clean_page(app, pagename, templatename, context, doctree):
         seen.add(key)
         keep.append(js)
     scripts[:] = keep
-    if not _thebe_enabled(app):
-        context["css_files"][:] = [css for css in context.get("css_files", [])
-                                   if "sphinx-thebe" not in os.fspath(css.filename or "")]
+    body = context.get("body", "")
+    unused_css = [] if _thebe_enabled(app) else ["sphinx-thebe"]
+    if 'class="sd-' not in body and " sd-" not in body:  # sphinx-design, loaded by jupyter-book, used by no page
+        unused_css.append("sphinx-design")
+        scripts[:] = [js for js in scripts if "design-tabs.js" not in os.fspath(js.filename or "")]
+    context["css_files"][:] = [css for css in context.get("css_files", [])
+                               if not any(name in os.fspath(css.filename or "") for name in unused_css)]
     if 'class="nnlib-explorer"' in context.get("body", ""):
-        app.add_js_file("plotly.min.js")
+        app.add_js_file(PLOTLY_JS, defer="defer")
+
+
+def _configure(app, config):
+    if not PLOTLY_BUNDLE.exists():
+        raise RuntimeError(f"{PLOTLY_BUNDLE} is missing: `make install` builds it (npm ci, then "
+                           "node tools/build_plotly_bundle.mjs)")
+    config.mathjax_path = "mathjax/startup.js"
+    mathjax = dict(config.mathjax3_config or {})
+    loader = dict(mathjax.get("loader", {}))
+    loader["load"] = list(dict.fromkeys(loader.get("load", []) + MATHJAX_COMPONENTS))
+    mathjax["loader"] = loader
+    config.mathjax3_config = mathjax
 
 
 def _execute_in_parallel(app, env, docnames):
@@ -150,9 +193,10 @@ def setup(app):
     # Sets mathjax_path to the local copy and copies MathJax into _static after each build (unchanged files
     # are only compared, 0.1 s).
     importlib.import_module("sphinx-mathjax-offline").setup(app)
+    app.connect("config-inited", _configure)
     app.add_config_value("nnlib_execution_workers", min(os.cpu_count() or 1, 4), "", [int])
     app.connect("env-before-read-docs", _execute_in_parallel)
     app.connect("html-page-context", _clean_page, priority=900)
     app.connect("build-finished", _copy_assets)
     # Bump env_version when a change here alters the pages: the next build then rewrites every page.
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

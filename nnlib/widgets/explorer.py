@@ -125,8 +125,11 @@ class Explorer:
                                   for k, v in enumerate(values))
                 widget = f'<select data-index="{i}" aria-label="{label}">{options}</select>'
             else:
+                # A screen reader announces the value the slider stands for ("η = 0.01"), not its index.
+                shown = html.escape(_fmt(values[start]))
                 widget = (f'<input type="range" data-index="{i}" min="0" max="{len(values) - 1}" step="1" '
-                          f'value="{start}" aria-label="{label}"><output>{html.escape(_fmt(values[start]))}</output>')
+                          f'value="{start}" aria-label="{label}" aria-valuetext="{label} = {shown}">'
+                          f'<output>{shown}</output>')
             controls.append(f'<label class="nnlib-control">{label} {widget}</label>')
         return _TEMPLATE.format(uid=uid, controls="".join(controls), data=data.replace("</", "<\\/"),
                                 height=self.height)
@@ -238,6 +241,7 @@ def _DualBox(children):
 
 _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
 <div class="nnlib-controls">{controls}</div>
+<div class="nnlib-figure-title" aria-live="polite"></div>
 <div class="nnlib-plot" style="width:100%;height:{height}px"></div>
 <script type="application/json" class="nnlib-data">{data}</script>
 <script>
@@ -248,6 +252,34 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
     var spec = JSON.parse(root.querySelector(".nnlib-data").textContent);
     var plot = root.querySelector(".nnlib-plot");
     var inputs = root.querySelectorAll(".nnlib-controls [data-index]");
+    var heading = root.querySelector(".nnlib-figure-title");
+    function showTitle(text) {{  // the figure's title as text above it: it wraps, and is never cut off
+      var lines = String(text || "").split(/<br\\s*\\/?>/).map(function(line) {{
+        return line.replace(/<[^>]*>/g, "");
+      }});
+      heading.textContent = lines.join("\\n");
+    }}
+    // Text labels in the figure (subplot titles, labels placed side by side) overlapped and ran off a
+    // phone's screen: on a narrow figure each label without an arrow gets smaller type and wraps to its
+    // share of the width (the labels at the same height share it), and the top margin makes room for
+    // subplot titles of several lines.
+    function fitLabels(layout) {{
+      if (plot.clientWidth >= 600) return;
+      var labels = (layout.annotations || []).filter(function(a) {{ return a.showarrow === false && a.text; }});
+      var rows = {{}}, most = 1;
+      labels.forEach(function(a) {{ var key = a.yref + ":" + a.y; rows[key] = (rows[key] || 0) + 1; }});
+      labels.forEach(function(a) {{
+        var width = Math.max(8, Math.floor(plot.clientWidth / rows[a.yref + ":" + a.y] / 7.5)), lines = [""];
+        String(a.text).split(" ").forEach(function(w) {{
+          var last = lines[lines.length - 1];
+          if (last && (last + " " + w).length > width) lines.push(w); else lines[lines.length - 1] = last ? last + " " + w : w;
+        }});
+        a.text = lines.join("<br>");
+        a.font = Object.assign({{}}, a.font, {{size: 11}});
+        if (a.yref === "paper" && a.yanchor === "bottom") most = Math.max(most, lines.length);
+      }});
+      layout.margin.t = Math.max(layout.margin.t, 16 * most + 14);
+    }}
     function draw() {{
       var k = 0;
       inputs.forEach(function(el) {{
@@ -255,12 +287,21 @@ _TEMPLATE = """<div class="nnlib-explorer" id="{uid}">
         k = k * spec.values[i].length + v;
         var out = el.parentNode.querySelector("output");
         if (out) out.textContent = spec.values[i][v];
+        if (el.type === "range") el.setAttribute("aria-valuetext", el.getAttribute("aria-label") + " = " + spec.values[i][v]);
       }});
       var frame = spec.frames[k];
       var layout = JSON.parse(JSON.stringify(spec.base.layout || {{}}));
       layout.height = spec.height;
-      if (frame.title) layout.title = {{text: frame.title}};
-      Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout, {{responsive: true, displaylogo: false}});
+      // The title goes above the figure as text (Plotly cuts long titles off on a phone and drew
+      // multi-line ones partly outside the figure); screen readers hear it change (aria-live).
+      var title = frame.title || (layout.title && (layout.title.text || layout.title)) || "";
+      delete layout.title;
+      layout.margin = Object.assign({{t: 30}}, layout.margin || {{}});  // no room kept for a title in the figure
+      fitLabels(layout);
+      showTitle(typeof title === "string" ? title : "");
+      // No toolbar: on the static page it covered the figure's top (the figure still zooms and hovers).
+      Plotly.react(plot, (spec.base.data || []).concat(frame.data), layout,
+                   {{responsive: true, displaylogo: false, displayModeBar: false}});
       root.dataset.frame = k;
     }}
     inputs.forEach(function(el) {{ el.addEventListener("input", draw); el.addEventListener("change", draw); }});

@@ -117,6 +117,8 @@ class Browser:
 
         self.base_url = base_url
         self.external = []  # URLs the pages tried to load from anywhere but the local server
+        self._executable = executable
+        self._plain = None  # a second, non-persistent Chromium for fresh_context()
         self._profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
         self._playwright = sync_playwright().start()
         self.context = self._playwright.chromium.launch_persistent_context(
@@ -143,7 +145,19 @@ class Browser:
         page.goto(self.base_url + path, wait_until="networkidle")
         return page
 
+    def fresh_context(self, **options):
+        """A new browser context of its own (no cache, cookies or storage shared), e.g. a phone's:
+        ``fresh_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)``."""
+        if self._plain is None:
+            self._plain = self._playwright.chromium.launch(executable_path=self._executable, args=CHROMIUM_ARGS,
+                                                           headless=True)
+        context = self._plain.new_context(service_workers="block", **options)
+        context.route("**/*", self._route)
+        return context
+
     def close(self):
+        if self._plain is not None:
+            self._plain.close()
         self.context.close()
         self._playwright.stop()
         shutil.rmtree(self._profile, ignore_errors=True)
