@@ -27,5 +27,16 @@ def require(executable, why):
 
 
 @pytest.fixture(scope="session")
+def playwright():
+    """The run's one Playwright: its sync API allows a single running instance per thread, so the book's browser
+    tests and the JupyterLab tests share it (each launches its own Chromium)."""
+    from playwright.sync_api import sync_playwright
+
+    instance = sync_playwright().start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
 def root():
     return ROOT

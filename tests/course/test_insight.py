@@ -28,7 +28,8 @@ PLANTED = {
                    {"test_sigmoid": "transposed", "test_sigmoid_prime": "transposed"}),
     "values": ({"n_params": "n_params = 9"}, {"test_n_params": "values"}),
     "not_implemented": ({"numgrad": "def numerical_gradient(f, x, h=1e-5):\n    raise NotImplementedError()"},
-                        {"test_numgrad": "not-implemented"}),
+                        # the cell that reports numgrad_error then fails too: the name was never defined
+                        {"test_numgrad": "not-implemented", "test_numgrad_check": "undefined"}),
     "nan": ({"minibatches": "def minibatches(N, batch_size):\n    for start in range(0, N, batch_size):\n"
                             "        yield np.arange(start, min(start + batch_size, N)) * np.nan"},
             {"test_minibatches": "nan"}),

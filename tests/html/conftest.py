@@ -112,15 +112,13 @@ def server(html_dir):
 class Browser:
     """One Chromium for the session; every request that would leave 127.0.0.1 is aborted and recorded."""
 
-    def __init__(self, executable, base_url):
-        from playwright.sync_api import sync_playwright
-
+    def __init__(self, playwright, executable, base_url):
         self.base_url = base_url
         self.external = []  # URLs the pages tried to load from anywhere but the local server
         self._executable = executable
         self._plain = None  # a second, non-persistent Chromium for fresh_context()
         self._profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
-        self._playwright = sync_playwright().start()
+        self._playwright = playwright
         self.context = self._playwright.chromium.launch_persistent_context(
             self._profile, executable_path=executable, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1280, "height": 900}, service_workers="block")
@@ -159,15 +157,14 @@ class Browser:
         if self._plain is not None:
             self._plain.close()
         self.context.close()
-        self._playwright.stop()
         shutil.rmtree(self._profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def browser(server, playwright):
     from tests.conftest import require
 
     executable = require("chromium", "browser tests of the built book")
-    b = Browser(executable, server)
+    b = Browser(playwright, executable, server)
     yield b
     b.close()

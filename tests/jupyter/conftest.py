@@ -20,22 +20,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 
 
 @pytest.fixture(scope="session")
-def jupyter():
+def jupyter(playwright):
     chromium = require("chromium", "live-notebook tests in JupyterLab")
-    from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="nnbook-jupyter-"))
     root, home = work / "root", work / "home"
     for folder in ("book", "exercises"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"))
     server = JupyterServer(root, home)
-    playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
     try:
         yield server, browser
     finally:
         browser.close()
-        playwright.stop()
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
