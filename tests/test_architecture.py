@@ -50,3 +50,13 @@ def test_every_toc_entry_exists():
         files += [ch["file"] for ch in part.get("chapters", [])]
     for f in files:
         assert any((ROOT / f).with_suffix(s).exists() for s in (".md", ".ipynb")), f
+
+
+def test_the_intro_says_how_big_nnlib_is():
+    """book/intro.md: 'about two thousand lines with their docstrings, and as many again for the explorers'."""
+    def lines(paths):
+        return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in paths)
+    assert "about two thousand lines" in (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    core, widgets = lines((ROOT / "nnlib").glob("*.py")), lines((ROOT / "nnlib" / "widgets").glob("*.py"))
+    assert 1500 <= core <= 2500, f"nnlib has {core} lines: update the intro"
+    assert 0.7 * core <= widgets <= 1.3 * core, f"the explorers have {widgets} lines, nnlib {core}: update the intro"
