@@ -38,6 +38,10 @@ VARIANTS = {
     # OpenBLAS's generic SSE kernels with two BLAS threads (another blocking and summation order)
     "prescott-2threads": {"OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Prescott"},
 }
+# "inherit" runs with the caller's environment unchanged: try any other configuration, e.g.
+#   OPENBLAS_CORETYPE=Nehalem NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" \
+#       python tools/cpu_variants.py --variants inherit book/part1/01_learning_from_data.ipynb
+INHERIT = "inherit"
 
 _RUNNER = r"""
 import json, sys, nbformat
@@ -65,9 +69,13 @@ print(json.dumps({"error": error, "glued": glued}))
 
 def run_one(notebook: Path, variant: str, timeout: int = 600) -> dict:
     """Execute ``notebook`` in a fresh kernel under ``variant``'s environment; return its error and glue."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
-    env.update(VARIANTS[variant], MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    if variant == INHERIT:
+        env = dict(os.environ)
+    else:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+        env.update(VARIANTS[variant])
+    env.update(MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
     proc = subprocess.run([sys.executable, "-c", _RUNNER, str(notebook), str(timeout)],
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not proc.stdout.strip():
@@ -93,7 +101,7 @@ def main(argv=None) -> int:
             print(f"{name:20s} {' '.join(f'{k}={v!r}' for k, v in env.items())}")
         return 0
     variants = args.variants.split(",")
-    unknown = [v for v in variants if v not in VARIANTS]
+    unknown = [v for v in variants if v not in VARIANTS and v != INHERIT]
     if unknown:
         parser.error(f"unknown variant(s) {unknown}; known: {', '.join(VARIANTS)}")
     jobs = [(nb, v) for nb in args.notebooks for v in variants]
