@@ -96,7 +96,8 @@ def print_pdf(out, chromium):
     try:
         with sync_playwright() as p:
             context = p.chromium.launch_persistent_context(profile, executable_path=chromium, args=CHROMIUM_ARGS,
-                                                           headless=True, viewport={"width": 1000, "height": 1400})
+                                                           headless=True, viewport={"width": 1000, "height": 1400},
+                                                           color_scheme="light")  # the PDF is light, whatever the OS says
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                           else route.abort())
             tab = context.new_page()
@@ -107,6 +108,8 @@ def print_pdf(out, chromium):
                 raise RuntimeError("the single page could not load: " + "; ".join(failed[:5]))
             tab.wait_for_function(WAIT_FOR_EXPLORERS, timeout=60_000)
             snapshots = tab.evaluate(SNAPSHOT_EXPLORERS)
+            # and whatever a stored choice of the theme's toggle says
+            tab.evaluate("document.documentElement.dataset.theme = 'light'")
             tab.add_style_tag(content=PRINT_CSS)
             tab.emulate_media(media="print")
             tab.wait_for_timeout(500)

@@ -10,6 +10,11 @@ and must:
   value they stand for after they move.
 The navigation tests tap (phone) and click (desktop) the sidebar buttons and check that the chapter list
 and the page contents become visible.
+
+Readers whose system is dark get the theme's dark scheme (it follows ``prefers-color-scheme``): every page is
+opened again at both widths with the dark preference, must be shown dark, must have no serious or critical
+axe-core violation, and every figure (matplotlib image or explorer) must sit on a light panel. The theme
+toggle in the header switches a light page to dark, and the choice is kept on the next page.
 """
 from __future__ import annotations
 
@@ -82,6 +87,33 @@ EXPLORER_JS = """() => Array.from(document.querySelectorAll(".nnlib-explorer")).
 })"""
 
 
+# In the dark scheme a figure drawn on white (matplotlib, the explorers' Plotly) must sit on a light panel:
+# the nearest painted background (its own, or an ancestor's) has a relative luminance of at least 0.5.
+FIGURE_PANELS_JS = """() => {
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map(Number).map(c => c / 255)
+      .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const panel = (e) => {
+    for (let n = e; n; n = n.parentElement) {
+      const bg = getComputedStyle(n).backgroundColor;
+      if (bg && !/rgba\\(.*,\\s*0\\)$/.test(bg) && bg !== "transparent") return bg;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const out = [];
+  for (const e of document.querySelectorAll("main div.cell_output img, main .nnlib-explorer .nnlib-plot")) {
+    if (!e.getClientRects().length) continue;
+    const own = panel(e);
+    if (luminance(own) < 0.5)
+      out.push(`${e.tagName.toLowerCase()} `
+               + `${(e.getAttribute("alt") || e.closest(".nnlib-explorer")?.id || "").slice(0, 40)} on ${own}`);
+  }
+  return out;
+}"""
+
+
 @pytest.fixture(scope="module")
 def screens(browser):
     contexts = {name: browser.fresh_context(**options) for name, options in SCREENS.items()}
@@ -100,10 +132,15 @@ def open_cold(context, url):
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.loadingFinished", lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"]))
     tab.goto(url, wait_until="load")  # every script, stylesheet and image of the page has arrived
-    tab.evaluate("document.fonts.ready.then(() => true)")  # and every web font it uses
+    _wait_until_drawn(tab)
+    return tab, {urls.get(k, k): v for k, v in transferred.items()}
+
+
+def _wait_until_drawn(tab):
+    """Wait for every web font the page uses and every explorer's figure."""
+    tab.evaluate("document.fonts.ready.then(() => true)")
     tab.wait_for_function("() => Array.from(document.querySelectorAll('.nnlib-explorer .nnlib-plot'))"
                           ".every(p => p.querySelector('.main-svg'))", timeout=15_000)
-    return tab, {urls.get(k, k): v for k, v in transferred.items()}
 
 
 def _weight_problems(page, transferred, has_explorer):
@@ -151,6 +188,61 @@ def test_reader_page(browser, screens, server, page, screen):
     finally:
         tab.close()
     assert not problems, f"{page} at {SCREENS[screen]['viewport']['width']} px:\n" + "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def dark_screens(browser):
+    contexts = {name: browser.fresh_context(color_scheme="dark", **options) for name, options in SCREENS.items()}
+    yield contexts
+    for context in contexts.values():
+        context.close()
+
+
+def open_warm(context, url):
+    """Open ``url`` and wait until its fonts and explorer figures are drawn (cache allowed)."""
+    tab = context.new_page()
+    tab.goto(url, wait_until="load")
+    _wait_until_drawn(tab)
+    return tab
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("page", PAGES)
+def test_reader_page_in_the_dark_scheme(dark_screens, server, page, screen):
+    """A reader whose system is dark: the page is dark, readable (axe-core), and figures sit on light panels."""
+    tab = open_warm(dark_screens[screen], server + page)
+    try:
+        problems = []
+        theme = tab.evaluate("document.documentElement.dataset.theme")
+        if theme != "dark":
+            problems.append(f"the system asks for dark, the page is shown {theme!r}")
+        problems += [f"figure not on a light panel: {f}" for f in tab.evaluate(FIGURE_PANELS_JS)]
+        tab.add_script_tag(path=str(AXE_JS))
+        problems += [f"axe-core: {v}" for v in tab.evaluate(AXE_RUN_JS)]
+    finally:
+        tab.close()
+    width = SCREENS[screen]["viewport"]["width"]
+    assert not problems, f"{page} in the dark scheme at {width} px:\n" + "\n".join(problems)
+
+
+def test_theme_toggle_switches_to_dark_and_is_kept(browser, server):
+    """On a light system the header's toggle turns the page dark, readable, and the next page stays dark."""
+    context = browser.fresh_context(color_scheme="light", viewport=SCREENS["desktop"]["viewport"])
+    try:
+        tab = open_warm(context, server + "book/part3/09_optimizers.html")
+        assert tab.evaluate("document.documentElement.dataset.theme") == "light"
+        for _ in range(3):  # the toggle cycles light -> dark -> auto
+            if tab.evaluate("document.documentElement.dataset.theme") == "dark":
+                break
+            tab.locator(".theme-switch-button").filter(visible=True).first.click()
+        assert tab.evaluate("document.documentElement.dataset.theme") == "dark", "the toggle never made the page dark"
+        tab.add_script_tag(path=str(AXE_JS))
+        assert tab.evaluate(AXE_RUN_JS) == []
+        tab.goto(server + "book/part3/08_backpropagation.html", wait_until="load")
+        assert tab.evaluate("document.documentElement.dataset.theme") == "dark", "the reader's choice was not kept"
+    finally:
+        context.close()
 
 
 NAV_PAGES = ["book/intro.html", "book/part3/08_backpropagation.html"]
