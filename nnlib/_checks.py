@@ -8,6 +8,18 @@ def unknown_name(kind, name, valid):
     return ValueError(f"unknown {kind} {name!r}; valid names are: {', '.join(valid)}")
 
 
+def lookup(table, name, kind, instance_of=()):
+    """``table[name]``, or ``name`` itself if it already is an ``instance_of``.
+
+    An unknown name raises ValueError listing the valid ones.
+    """
+    if instance_of and isinstance(name, instance_of):
+        return name
+    if not isinstance(name, str) or name not in table:
+        raise unknown_name(kind, name, tuple(table))
+    return table[name]
+
+
 def as_2d(x, what, dtype=None):
     """Return x as a 2-D float array (N, features); a 1-D array becomes one column."""
     arr = np.asarray(x, dtype=dtype)

@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from ._checks import unknown_name
+from ._checks import lookup
 
 LEAKY_RELU_ALPHA = 0.01
 ELU_ALPHA = 1.0
@@ -33,6 +33,13 @@ class Activation:
 
     def derivative(self, a):
         return self._df(_floats(a))
+
+    def with_log(self, a):
+        """(σ(a), log σ(a)) where one pass gives both cheaply (softmax), else (σ(a), None).
+
+        A layer keeps the log so that the cross-entropy needs no second exp.
+        """
+        return self._f(a), None  # a comes from a layer, so it is already a float array
 
     def backward(self, a, z, grad_z, overwrite=False):
         """δ = ∂E/∂a = ∂E/∂z ⊙ σ'(a).  ``overwrite=True`` may reuse grad_z's memory for δ."""
@@ -104,12 +111,13 @@ class Softmax(Activation):
             "Use nnlib.activations.softmax_jacobian(a) for one sample, or .backward(a, z, grad_z)."
         )
 
-    def forward_with_log(self, a):
-        """softmax(a) and log softmax(a) from one exp pass (the log feeds the cross-entropy cheaply)."""
-        shifted = a - np.maximum.reduce(a, axis=-1, keepdims=True)  # ufunc reductions: = a.max(...), e.sum(...)
+    def with_log(self, a):
+        """softmax(a) and log softmax(a) from one exp pass."""
+        # np.maximum.reduce and np.add.reduce are a.max and e.sum without their Python wrappers
+        shifted = a - np.maximum.reduce(a, axis=-1, keepdims=True)
         e = np.exp(shifted)
         total = np.add.reduce(e, axis=-1, keepdims=True)
-        e /= total  # both temporaries become the results in place
+        e /= total  # e becomes softmax(a), shifted becomes log softmax(a): no new arrays
         shifted -= np.log(total)
         return e, shifted
 
@@ -150,11 +158,7 @@ NAMES = tuple(ACTIVATIONS)
 
 def get(name):
     """The activation called ``name`` (or ``name`` itself if it already is an Activation)."""
-    if isinstance(name, Activation):
-        return name
-    if name not in ACTIVATIONS:
-        raise unknown_name("activation", name, NAMES)
-    return ACTIVATIONS[name]
+    return lookup(ACTIVATIONS, name, "activation", Activation)
 
 
 def derivative(name, a):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_2d, in_range, unknown_name
+from ._checks import as_2d, in_range, lookup
 
 GATES = {
     "and": [0, 0, 0, 1],
@@ -25,11 +25,9 @@ def logic_gate(name, coding="binary"):
 
     ``coding="bipolar"`` maps 0 ↦ −1 for inputs and targets alike.
     """
-    key = name.lower()
-    if key not in GATES:
-        raise unknown_name("logic gate", name, tuple(GATES))
+    gate = lookup(GATES, name.lower(), "logic gate")
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    t = np.array(GATES[key], dtype=float)
+    t = np.array(gate, dtype=float)
     if coding == "bipolar":
         return 2 * X - 1, 2 * t - 1
     if coding != "binary":
@@ -82,11 +80,10 @@ def blobs(n=300, centers=3, std=0.6, seed=0, box=4.0):
 def regression_curve(n=100, kind="sine", noise=0.1, seed=0):
     """1-D regression data x ∈ [−1, 1] (N, 1) → t (N, 1): ``sine`` (sin 3x), ``cubic`` or ``step``."""
     curves = {"sine": lambda x: np.sin(3 * x), "cubic": lambda x: x ** 3 - 0.5 * x, "step": lambda x: (x > 0) * 1.0}
-    if kind not in curves:
-        raise unknown_name("curve", kind, tuple(curves))
+    curve = lookup(curves, kind, "curve")
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-1, 1, n))
-    return x[:, None], (curves[kind](x) + rng.normal(0, noise, n))[:, None]
+    return x[:, None], (curve(x) + rng.normal(0, noise, n))[:, None]
 
 
 def linear_regression(n=50, slope=0.52, intercept=-0.1, noise=1.0, seed=0):

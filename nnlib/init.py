@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import unknown_name
+from ._checks import lookup
 
 
 def _glorot(rng, n_in, n_out):
@@ -37,6 +37,4 @@ NAMES = tuple(SCHEMES)
 
 def weights(scheme, n_in, n_out, rng):
     """A weight matrix of shape (n_out, n_in) drawn by ``scheme`` from the Generator ``rng``."""
-    if scheme not in SCHEMES:
-        raise unknown_name("initialization", scheme, NAMES)
-    return SCHEMES[scheme](rng, n_in, n_out)
+    return lookup(SCHEMES, scheme, "initialization")(rng, n_in, n_out)

@@ -36,37 +36,32 @@ class Dense:
         return self.W.shape
 
     def forward(self, z_in, training=False):
-        """a = z_in Wᵀ + b; z = σ(a); in training, inverted dropout keeps each unit with prob. 1 − p."""
+        """a = z_in Wᵀ + b; z = σ(a).
+
+        In training, inverted dropout keeps each unit with probability 1 − p.  The layer also
+        keeps log z where its activation gives it for free (softmax), for the cross-entropy.
+        """
         self.z_in = z_in
-        self.a = a = z_in @ self.W.T
-        a += self.b  # in place: one temporary array fewer
-        if self.activation.name == "softmax":  # keep log z too: the cross-entropy then needs no second exp
-            z, self.log_z = self.activation.forward_with_log(a)
-        else:  # a is already a float array: skip the activation's input conversion
-            z, self.log_z = self.activation._f(a), None
-        self.z, self.mask = z, None
+        self.a = z_in @ self.W.T
+        self.a += self.b  # in place: one temporary array fewer
+        self.z, self.log_z = self.activation.with_log(self.a)
+        self.mask = None
         if training and self.dropout > 0:
-            # Scaling by 1/(1 − p) at training time means evaluation needs no rescaling at all.
-            self.mask = dropout_mask(z.shape, self.dropout, self._rng).astype(z.dtype)
-            return z * self.mask
-        return z
+            # Scaling by 1/(1 − p) while training: evaluation then needs no rescaling.
+            mask = dropout_mask(self.z.shape, self.dropout, self._rng)
+            self.mask = mask.astype(self.z.dtype)
+            return self.z * self.mask
+        return self.z
 
     def backward_from_output(self, grad_out):
-        """δ = ∂E/∂a from ∂E/∂(layer output), through dropout's mask and σ'."""
+        """δ = ∂E/∂a = σ'(a) ⊙ ∂E/∂z from ∂E/∂z, the gradient of the layer's output.
+
+        With dropout, the output was z ⊙ mask, so ∂E/∂z is first multiplied by the mask.
+        ``grad_out`` may be overwritten (it is δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾, a fresh array nobody else holds).
+        """
         if self.mask is not None:
             grad_out = grad_out * self.mask
-        # grad_out comes fresh from the layer above (δ W), so δ may take over its memory
         return self.activation.backward(self.a, self.z, grad_out, overwrite=True)
-
-    def set_delta(self, delta, need_input_grad=True):
-        """Store δ and compute ∂E/∂W = δᵀ z_in (Σ over the batch of δ zᵀ) and ∂E/∂b = Σ_n δ.
-
-        Returns ∂E/∂z_in = δ W, the gradient handed to the layer below (or None if not needed).
-        """
-        self.delta = delta
-        self.dW = delta.T @ self.z_in
-        self.db = delta.sum(axis=0)
-        return delta @ self.W if need_input_grad else None
 
     def __repr__(self):
         extra = f", dropout={self.dropout}" if self.dropout else ""

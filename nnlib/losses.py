@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations
-from ._checks import as_2d, same_shape, unknown_name
+from ._checks import as_2d, lookup, same_shape
 
 # Probabilities are clipped to [EPS, 1 − EPS] before a log, so a saturated output gives a large but finite loss.
 EPS = 1e-12
@@ -84,11 +84,7 @@ cross_entropy = LOSSES["cross_entropy"]
 
 def get(name):
     """The loss called ``name`` (or ``name`` itself if it already is a Loss)."""
-    if isinstance(name, Loss):
-        return name
-    if name not in LOSSES:
-        raise unknown_name("loss", name, NAMES)
-    return LOSSES[name]
+    return lookup(LOSSES, name, "loss", Loss)
 
 
 def cross_entropy_with_logits(A, T):

@@ -64,23 +64,24 @@ class MLP:
         self.output = self.layers[-1].activation.name
 
     # ---- forward ---------------------------------------------------------------------------
-    def forward(self, X, training=False, checked=False):
+    def forward(self, X, training=False):
         """Propagate a batch X of shape (N, inputs); return the outputs Y of shape (N, outputs).
 
         Every layer keeps its a and z.  Dropout is active only with ``training=True``.
         """
-        z = X if checked else self._inputs(X).astype(self.dtype, copy=False)
+        z = self._inputs(X)  # z⁽⁰⁾ = x
         for layer in self.layers:
-            z = layer.forward(z, training)
+            z = layer.forward(z, training)  # z⁽ˡ⁾ = σ(W⁽ˡ⁾ z⁽ˡ⁻¹⁾ + b⁽ˡ⁾)
         self.Y = z
         return z
 
     def _inputs(self, X):
+        """X as a 2-D array of the network's dtype, with as many columns as it has inputs."""
         X = as_2d(X, "X (inputs)")
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"shape mismatch: X has shape {X.shape} but the network expects "
                              f"{self.sizes[0]} inputs per row, i.e. shape (N, {self.sizes[0]})")
-        return X
+        return X.astype(self.dtype, copy=False)
 
     def check_data(self, X, T):
         """Validate a whole data set once and convert it to the network's dtype: returns (X, T)."""
@@ -91,7 +92,7 @@ class MLP:
         if T.shape[1] != self.sizes[-1]:
             raise ValueError(f"shape mismatch: the network has {self.sizes[-1]} outputs per row but T has shape "
                              f"{T.shape}, i.e. {T.shape[1]} targets per row")
-        return X.astype(self.dtype, copy=False), T.astype(self.dtype, copy=False)
+        return X, T.astype(self.dtype, copy=False)
 
     __call__ = forward
 
@@ -124,34 +125,33 @@ class MLP:
         self.forward(X, training)
         return self.current_loss(T, loss)
 
-    def current_loss(self, T, loss="mse", checked=False):
+    def current_loss(self, T, loss="mse"):
         """The loss of the last forward pass against T (plus the weight penalty)."""
         out = self.layers[-1]
-        T = T if checked else self._targets(T)
+        T = self._targets(T)
         data = losses.loss_from_logits(out.activation, loss, out.a, self.Y, T, out.log_z)
         return data + self.penalty() if (self.l2 or self.l1) else data
 
-    def backward(self, T, loss="mse", checked=False):
-        """Backpropagate from the last forward pass; return [(∂E/∂W, ∂E/∂b), ...] per layer.
+    def backward(self, T, loss="mse"):
+        """Backpropagation from the last forward pass: [(∂E/∂W⁽ˡ⁾, ∂E/∂b⁽ˡ⁾) for l = 1, …, L].
 
-        E is exactly ``nnlib.losses.<loss>(Y, T)`` (plus Ω): mse, bce and ce are means over the batch,
-        sse is a sum.  Each layer keeps ``delta`` (N, units), ``dW`` and ``db``.  (``checked=True``:
-        T was already validated and converted, as ``fit`` does once for the whole training set.)
+        E is exactly ``nnlib.losses.<loss>(Y, T)`` plus Ω: mse, bce and ce are means over
+        the batch, sse is a sum.  Each layer keeps ``delta`` = δ⁽ˡ⁾ (N, units), ``dW``, ``db``.
+        Rows are samples, so the book's δ⁽ˡ⁾ z⁽ˡ⁻¹⁾ᵀ summed over the batch is δ⁽ˡ⁾ᵀ z⁽ˡ⁻¹⁾.
         """
-        self.backpropagate(T if checked else self._targets(T), loss)
-        return [(layer.dW, layer.db) for layer in self.layers]
-
-    def backpropagate(self, T, loss):
-        """``backward`` for a T already checked, without building the list it returns (``fit`` uses this)."""
-        layers = self.layers
-        out = layers[-1]
-        delta = losses.output_delta(out.activation, loss, out.a, self.Y, T)
-        for i in range(len(layers) - 1, 0, -1):  # δ⁽ˡ⁻¹⁾ = σ'(a⁽ˡ⁻¹⁾) ⊙ (δ⁽ˡ⁾ W⁽ˡ⁾), from the top down
-            delta = layers[i - 1].backward_from_output(layers[i].set_delta(delta))
-        layers[0].set_delta(delta, need_input_grad=False)  # nothing below the first layer needs ∂E/∂x
-        if self.l2 or self.l1:
-            for layer in layers:
-                layer.dW = layer.dW + penalty_gradient(layer.W, self.l2, self.l1)
+        T = self._targets(T)
+        L = len(self.layers)
+        layer = [None, *self.layers]  # layer[l] is layer l = 1, …, L, as in the book
+        delta = losses.output_delta(layer[L].activation, loss, layer[L].a, self.Y, T)  # δ⁽ᴸ⁾
+        for l in range(L, 0, -1):
+            if l < L:  # δ⁽ˡ⁾ = σ'(a⁽ˡ⁾) ⊙ (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾)
+                delta = layer[l].backward_from_output(delta @ layer[l + 1].W)
+            layer[l].delta = delta
+            layer[l].dW = delta.T @ layer[l].z_in  # ∂E/∂W⁽ˡ⁾ = δ⁽ˡ⁾ᵀ z⁽ˡ⁻¹⁾
+            layer[l].db = delta.sum(axis=0)  # ∂E/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾
+            if self.l2 or self.l1:  # + ∂Ω/∂W⁽ˡ⁾, the weight decay's share
+                layer[l].dW += penalty_gradient(layer[l].W, self.l2, self.l1)
+        return [(layer[l].dW, layer[l].db) for l in range(1, L + 1)]
 
     def gradients(self, X, T, loss="mse", training=False):
         """Forward then backward on (X, T); returns the list of (∂E/∂W, ∂E/∂b)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import in_range, positive, unknown_name
+from ._checks import in_range, lookup, positive
 
 
 class ConstantLR:
@@ -80,21 +80,12 @@ class Optimizer:
         """Set η from the schedule for the epoch after ``completed`` epochs (``fit`` calls this, with 0 first)."""
         self.lr = self.schedule(completed)
 
-    def step(self, params, grads, checked=False):
-        """Update every parameter array in place from its gradient.
-
-        ``checked=True`` skips the shape checks (``fit`` does: an MLP's gradients have its parameters'
-        shapes by construction).
-        """
-        if not checked:
-            self.check(params, grads)
+    def step(self, params, grads):
+        """Update every parameter array in place from its gradient."""
+        self.check(params, grads)
         self.t += 1
-        state, update = self.state, self.update
         for i, (w, g) in enumerate(zip(params, grads)):
-            s = state.get(i)
-            if s is None:
-                s = state[i] = {}
-            update(w, g, s)
+            self.update(w, g, self.state.setdefault(i, {}))
 
     @staticmethod
     def check(params, grads):
@@ -123,17 +114,10 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs a momentum μ > 0")
         self.nesterov = bool(nesterov)
 
-    def step(self, params, grads, checked=False):
-        if self.momentum:
-            return super().step(params, grads, checked)
-        if not checked:
-            self.check(params, grads)
-        self.t += 1
-        lr = self.lr
-        for w, g in zip(params, grads):  # plain SGD keeps no state: skip the per-parameter bookkeeping
-            w -= lr * g
-
-    def update(self, w, g, state):  # with momentum only: plain SGD is stepped above, without state
+    def update(self, w, g, state):
+        if not self.momentum:
+            w -= self.lr * g
+            return
         v = state.get("v")
         if v is None:
             v = state["v"] = np.zeros_like(w)
@@ -220,9 +204,7 @@ def get(name, **settings):
     """An optimizer by name ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")."""
     if isinstance(name, Optimizer):
         return name
-    if name not in OPTIMIZERS:
-        raise unknown_name("optimizer", name, NAMES)
-    return OPTIMIZERS[name](**settings)
+    return lookup(OPTIMIZERS, name, "optimizer")(**settings)
 
 
 def minimize(grad, w0, optimizer, steps=100, f=None):

@@ -93,11 +93,11 @@ def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=N
     # A diverging run is reported by the caller from the returned (NaN or infinite) mean loss.
     with np.errstate(over="ignore", invalid="ignore"):
         for idx in batches(len(X), batch_size, order=order):
-            x, t = X.take(idx, axis=0), T.take(idx, axis=0)  # the rows idx of X and T
-            y = net.forward(x, training=True, checked=True)
-            total += net.current_loss(t, loss, checked=True) * len(t)
-            net.backpropagate(t, loss)
-            optimizer.step(params, net.parameter_gradients(trainable_only=True), checked=True)
+            x, t = X[idx], T[idx]
+            y = net.forward(x, training=True)
+            total += net.current_loss(t, loss) * len(t)
+            net.backward(t, loss)
+            optimizer.step(params, net.parameter_gradients(trainable_only=True))
             updates += 1
             if outputs is not None:
                 outputs[seen:seen + len(t)] = y

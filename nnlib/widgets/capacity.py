@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import data, metrics, optim
+from .._checks import lookup
 from ..mlp import MLP
 from ..train import fit
 from .explorer import Explorer, styled_template
@@ -32,15 +33,21 @@ BOX = (-1.6, 1.6, -1.6, 1.6)   # x₁ from, x₁ to, x₂ from, x₂ to: covers 
 @lru_cache(maxsize=None)
 def dataset(name):
     """(X, y) for one of ALL_DATASETS: 120 noisy points (160 for the spirals), seeded."""
-    if name == "two moons":
-        X, y = data.two_moons(n=120, noise=0.15, seed=0)
-        return X - [0.5, 0.25], y           # centred in the common box
-    if name == "circles":
-        return data.circles(n=120, noise=0.08, seed=0)
-    if name == "spirals":
-        X, y = data.spirals(n=160, noise=0.1, seed=0)
-        return 1.3 * X, y
-    raise ValueError(f"unknown data set {name!r}; valid names are: {', '.join(ALL_DATASETS)}")
+    return lookup(_MAKERS, name, "data set")()
+
+
+def _two_moons():
+    X, y = data.two_moons(n=120, noise=0.15, seed=0)
+    return X - [0.5, 0.25], y  # centred in the common box
+
+
+def _spirals():
+    X, y = data.spirals(n=160, noise=0.1, seed=0)
+    return 1.3 * X, y
+
+
+_MAKERS = {"two moons": _two_moons, "circles": lambda: data.circles(n=120, noise=0.08, seed=0),
+           "spirals": _spirals}
 
 
 @lru_cache(maxsize=None)

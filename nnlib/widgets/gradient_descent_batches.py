@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import data, linear_regression as lr_model, optim
+from .._checks import lookup
 from ..train import batches
 from .explorer import Explorer
 from .gradient_descent import A_RANGE, B_RANGE
@@ -29,11 +30,9 @@ START = (3.0, 1.0)
 
 def make_schedule(kind, lr, every=DECAY_EVERY):
     """A constant rate, or ``nnlib.optim.StepDecay`` halving η every ``every`` epochs."""
-    if kind == "constant":
-        return lr
-    if kind == "step decay":
-        return optim.StepDecay(lr, factor=0.5, every=every)
-    raise ValueError(f"unknown schedule {kind!r}; valid names are: {', '.join(SCHEDULES)}")
+    makers = {"constant": lambda: lr,
+              "step decay": lambda: optim.StepDecay(lr, factor=0.5, every=every)}
+    return lookup(makers, kind, "schedule")()
 
 
 def minibatch_path(x, t, batch_size, lr, epochs=EPOCHS, schedule="constant", start=START, seed=0):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
-from .playground import SharedTracesExplorer
+from .._checks import lookup
+from .shared_traces import SharedTracesExplorer
 
 BLOW_UP = 1e3  # a point this far out has left the picture for good: stop following it
 FLOOR = 1e-10  # f − f* is drawn on a log axis; exact zeros are shown at this floor
@@ -53,9 +54,7 @@ def make_optimizer(name, lr):
         "RMSProp": lambda: optim.RMSProp(lr),
         "Adam": lambda: optim.Adam(lr),
     }
-    if name not in makers:
-        raise ValueError(f"unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS)}")
-    return makers[name]()
+    return lookup(makers, name, "optimizer")()
 
 
 def run(surface, name, lr, steps=100):

@@ -6,24 +6,23 @@ with binary cross-entropy for a fixed number of epochs, and the figure shows the
 assigns to class 1 over the plane (left) and the training loss per epoch (right).
 
 The static page of the book holds a coarse grid of settings, precomputed with short training; the
-live version in Jupyter offers finer choices and trains on demand.  Two helpers make that possible:
-
-* ``SharedTracesExplorer`` — an Explorer whose static page stores every trace that recurs in many
-  frames (here the scatter of a dataset's points) only once;
-* ``LiveGridExplorer`` — an Explorer whose live widget offers more control values than its static page.
+live version in Jupyter offers finer choices and trains on demand (``LiveGridExplorer`` from
+``nnlib.widgets.shared_traces``, whose static page stores the recurring scatter of a dataset's points
+only once).
 """
 from __future__ import annotations
 
 import functools
-import json
 
 import numpy as np
 
 from .. import data as datasets
 from .. import optim
+from .._checks import lookup
 from ..mlp import MLP
 from ..train import TrainingDiverged, fit
-from .explorer import Explorer, compact
+from .explorer import compact
+from .shared_traces import LiveGridExplorer, SharedTracesExplorer
 
 N_POINTS = 100
 EPOCHS = 40
@@ -71,9 +70,7 @@ def load_dataset(name, n=N_POINTS):
         "circles": lambda: datasets.circles(n, noise=0.08, seed=1),
         "spirals": lambda: datasets.spirals(n, noise=0.1, turns=1.0, seed=1),
     }
-    if name not in makers:
-        raise ValueError(f"unknown dataset {name!r}; valid names are: {', '.join(makers)}")
-    X, y = makers[name]()
+    X, y = lookup(makers, name, "dataset")()
     X.setflags(write=False)
     y.setflags(write=False)
     return X, y
@@ -113,76 +110,6 @@ def probabilities(net, dataset_name, resolution=RESOLUTION):
 def accuracy(net, dataset_name):
     X, y = load_dataset(dataset_name)
     return float(np.mean(net.classify(X) == y))
-
-
-# ---- explorers that keep their static page small -------------------------------------------
-_RESOLVER = """<script>(function() {
-  var el = document.currentScript.previousElementSibling, spec = JSON.parse(el.textContent);
-  spec.frames.forEach(function(f) {
-    f.data = f.data.map(function(t) { return (t && t.$shared !== undefined) ? spec.shared[t.$shared] : t; });
-  });
-  delete spec.shared;
-  el.textContent = JSON.stringify(spec);
-})();</script>"""
-
-
-class SharedTracesExplorer(Explorer):
-    """An Explorer whose static page stores a trace that appears in several frames only once.
-
-    ``static_data()`` is the usual, complete description (one list of traces per frame).  ``to_html()``
-    replaces every trace that occurs in more than one frame by ``{"$shared": i}`` and adds a few lines of
-    JavaScript, run before the explorer's own script, that put the shared traces back in place.
-    """
-
-    def static_data(self):
-        if getattr(self, "_static", None) is None:
-            self._static = super().static_data()
-        return self._static
-
-    def shared_static_data(self):
-        """static_data() with recurring traces replaced by references into a ``shared`` list."""
-        full = self.static_data()
-        keys = [[json.dumps(t, sort_keys=True, separators=(",", ":")) for t in fr["data"]] for fr in full["frames"]]
-        counts = {}
-        for frame_keys in keys:
-            for k in set(frame_keys):
-                counts[k] = counts.get(k, 0) + 1
-        shared, index = [], {}
-        frames = []
-        for fr, frame_keys in zip(full["frames"], keys):
-            data = []
-            for trace, k in zip(fr["data"], frame_keys):
-                if counts[k] > 1:
-                    if k not in index:
-                        index[k] = len(shared)
-                        shared.append(trace)
-                    data.append({"$shared": index[k]})
-                else:
-                    data.append(trace)
-            frames.append({**fr, "data": data})
-        return {**full, "frames": frames, "shared": shared}
-
-    def to_html(self):
-        html = super().to_html()
-        full = json.dumps(self.static_data(), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
-        small = json.dumps(self.shared_static_data(), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
-        tag = f'class="nnlib-data">{full}</script>'
-        if html.count(tag) != 1:  # the explorer's page looks different from what we expect: keep it complete
-            return html
-        return html.replace(tag, f'class="nnlib-data">{small}</script>\n{_RESOLVER}')
-
-
-class LiveGridExplorer(SharedTracesExplorer):
-    """A SharedTracesExplorer whose live widget offers the finer ``live_controls`` (the static page: ``controls``)."""
-
-    def __init__(self, controls, render, base=None, live_controls=None, **kwargs):
-        super().__init__(controls, render, base, **kwargs)
-        self.live = Explorer(live_controls or controls, render, base, **kwargs)
-
-    def widget(self):
-        box = self.live.widget()
-        box.static_html = self.to_html
-        return box
 
 
 # ---- the playground ---------------------------------------------------------------------------
@@ -246,5 +173,5 @@ def static_size(explorer):
     return len(explorer.to_html())
 
 
-__all__ = ["playground_explorer", "SharedTracesExplorer", "LiveGridExplorer", "load_dataset", "train", "grid",
+__all__ = ["playground_explorer", "load_dataset", "train", "grid",
            "probabilities", "accuracy", "static_size", "compact"]
