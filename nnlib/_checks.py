@@ -1,4 +1,5 @@
-"""Input validation shared by nnlib's modules: errors that say what was wrong and what is valid."""
+"""Input validation shared by nnlib's modules: errors that say what was wrong and what
+is valid."""
 from __future__ import annotations
 
 import numpy as np
@@ -34,7 +35,8 @@ def as_2d(x, what, dtype=None):
 
 def same_shape(a, b, what_a, what_b):
     if a.shape != b.shape:
-        raise ValueError(f"shape mismatch: {what_a} has shape {a.shape} but {what_b} has shape {b.shape}")
+        raise ValueError(f"shape mismatch: {what_a} has shape {a.shape} but {what_b} "
+                         f"has shape {b.shape}")
 
 
 def positive(value, what):

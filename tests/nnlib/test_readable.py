@@ -13,6 +13,14 @@ NNLIB = Path(nnlib.__file__).parent
 PAGE_WIDTH = 88
 
 
+def test_every_line_fits_beside_a_page():
+    long = [f"{path.relative_to(NNLIB.parent)}:{n}"
+            for path in sorted(NNLIB.rglob("*.py"))
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if len(line) > PAGE_WIDTH]
+    assert not long, f"{len(long)} lines longer than {PAGE_WIDTH} characters: {long[:10]}"
+
+
 def test_backward_is_the_algorithm_box_line_by_line():
     """Chapter 8 prints MLP.backward and walks it line by line: one equation a line, l = L … 1."""
     lines = [line.strip() for line in inspect.getsource(nnlib.MLP.backward).splitlines()]

@@ -15,7 +15,8 @@ from nnlib.widgets.backprop_stepper import (STEPS, backprop_stepper_explorer, ex
 from nnlib.widgets.explorer import Explorer, compact
 from nnlib.widgets.gradient_descent_batches import gradient_descent_batches_explorer, minibatch_path
 from nnlib.widgets.optimizer_race import OPTIMIZERS, SURFACES, optimizer_race_explorer, race, run
-from nnlib.widgets.playground import (STATIC_GRID, SharedTracesExplorer, load_dataset, playground_explorer, train)
+from nnlib.widgets.playground import STATIC_GRID, load_dataset, playground_explorer, train
+from nnlib.widgets.shared_traces import SharedTracesExplorer
 from tests.widgets.pages import n_combinations, static_spec
 
 MAX_HTML = 300_000
