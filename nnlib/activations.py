@@ -157,7 +157,8 @@ def _build():
                    "max(0, a)", df_from_z=partial(np.less, 0)),
         Activation("leaky_relu", lambda a: np.where(a > 0, a, LEAKY_RELU_ALPHA * a),
                    lambda a: np.where(a > 0, np.ones_like(a), LEAKY_RELU_ALPHA),
-                   "a if a > 0 else 0.01 a"), Activation("elu", _elu,
+                   "a if a > 0 else 0.01 a"),
+        Activation("elu", _elu,
                    lambda a: np.where(a > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(a, 0))),
                    "a if a > 0 else e^a − 1"),
         Activation("selu", _selu, lambda a: SELU_SCALE * np.where(

@@ -123,11 +123,15 @@ class MLP:
 
     # ---- loss and backward -----------------------------------------------------------
     def _targets(self, T):
-        if getattr(self, "Y", None) is None:
+        """T as a numeric array of the last output's shape, in the network's dtype."""
+        if self.Y is None:
             raise RuntimeError("call forward(X) before computing a loss or backward(T)")
-        T = as_2d(T, "T (targets)")
-        same_shape(self.Y, T, "the network's output Y", "T (targets)")
-        return T if T.dtype == self.dtype else T.astype(self.dtype)
+        numeric_like_Y = (isinstance(T, np.ndarray) and T.shape == self.Y.shape
+                          and T.dtype.kind in "fiub")
+        if not numeric_like_Y:  # convert it, or say what is wrong with it
+            T = as_2d(T, "T (targets)")
+            same_shape(self.Y, T, "the network's output Y", "T (targets)")
+        return T.astype(self.dtype, copy=False)
 
     def penalty(self):
         """The weight-decay term Ω added to the data loss."""
@@ -184,16 +188,14 @@ class MLP:
     def parameters(self, trainable_only=False):
         """[W⁽¹⁾, b⁽¹⁾, W⁽²⁾, b⁽²⁾, ...] — the arrays themselves, so updating them
         updates the net."""
-        return [p for layer in self._layers(trainable_only) for p in (layer.W, layer.b)]
+        return [p for layer in self.layers if not (trainable_only and layer.frozen)
+                for p in (layer.W, layer.b)]
 
     def parameter_gradients(self, trainable_only=False):
         """[∂E/∂W⁽¹⁾, ∂E/∂b⁽¹⁾, ...] from the last backward pass, in the order of
         ``parameters``."""
-        return [g for layer in self._layers(trainable_only)
+        return [g for layer in self.layers if not (trainable_only and layer.frozen)
                 for g in (layer.dW, layer.db)]
-
-    def _layers(self, trainable_only):
-        return [layer for layer in self.layers if not (trainable_only and layer.frozen)]
 
     @property
     def n_parameters(self):

@@ -189,9 +189,10 @@ def backprop_stepper_explorer(net=None, x=X_EXAMPLE, t=T_EXAMPLE, lr=LEARNING_RA
         return {"data": traces, "title": title}
 
     return Explorer({"step": list(range(len(STEPS))), "iteration": list(iterations)},
-                    render, _base(height), labels={"step": "step",
+                    render, _base(height),
+                    labels={"step": "step",
                             "iteration": "updates made before this pass"},
-                            height=height)
+                    height=height)
 
 
 def _table(step, s, x, t, lr):

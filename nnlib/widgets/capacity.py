@@ -90,7 +90,8 @@ STYLES = [
                 "line": {"color": "black", "width": 0.5}}},
     # class 1
     {"mode": "markers", "hoverinfo": "skip", "marker": {"size": 7, "color": "#d62728",
-                "line": {"color": "black", "width": 0.5}}}, ]
+                "line": {"color": "black", "width": 0.5}}},
+]
 
 
 def capacity_explorer(datasets=DATASETS, layers=LAYERS, units=UNITS, epochs=EPOCHS,
@@ -124,4 +125,5 @@ def capacity_explorer(datasets=DATASETS, layers=LAYERS, units=UNITS, epochs=EPOC
                      "units": list(units)}, render, base,
                     initial={"dataset_name": dataset_name, "layers": 1, "units": 4},
                     labels={"dataset_name": "data", "layers": "hidden layers",
-                            "units": "units per layer"}, height=480)
+                            "units": "units per layer"},
+                    height=480)

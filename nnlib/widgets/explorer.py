@@ -73,12 +73,13 @@ class Explorer:
             if not values:
                 raise ValueError(f"control {name!r} has no values")
         self.render = render
-        base = base.to_dict() if hasattr(base, "to_dict") else (base or {"data": [],
-                                                                   "layout": {}})
+        if hasattr(base, "to_dict"):
+            base = base.to_dict()
+        base = base or {"data": [], "layout": {}}
         self.base = {"data": list(base.get("data", [])),
                      "layout": dict(base.get("layout", {}))}
-        self.initial = {name: values[0] for name,
-                        values in self.controls.items()} | dict(initial or {})
+        first = {name: values[0] for name, values in self.controls.items()}
+        self.initial = first | dict(initial or {})
         for name, value in self.initial.items():
             if name not in self.controls or value not in self.controls[name]:
                 raise ValueError(f"initial value {name}={value!r} is not one of the "
@@ -176,8 +177,8 @@ class Explorer:
         out = w.Output(layout=w.Layout(min_height=f"{self.height}px"))
 
         def redraw(_=None):
-            out.outputs = (self.figure_output(**{n: c.value for n,
-                                                 c in inputs.items()}),)
+            values = {name: control.value for name, control in inputs.items()}
+            out.outputs = (self.figure_output(**values),)
 
         for control in inputs.values():
             control.observe(redraw, names="value")

@@ -64,7 +64,8 @@ def gradient_descent_explorer(x=None, t=None, learning_rates=LEARNING_RATES,
     base.update_yaxes(title_text="intercept b", range=list(B_RANGE), row=1, col=1)
     base.update_xaxes(title_text="step", range=[0, steps], row=1, col=2)
     base.update_yaxes(title_text="E (log scale)", type="log",
-                      range=[np.log10(max(E.min(), 1e-3)) - 0.2, 7], row=1, col=2)
+                      range=[np.log10(max(E.min(), 1e-3)) - 0.2, 7],
+                      row=1, col=2)
     base.update_layout(margin={"l": 50, "r": 20, "t": 60, "b": 50}, showlegend=False)
 
     def render(lr, momentum):
@@ -81,9 +82,11 @@ def gradient_descent_explorer(x=None, t=None, learning_rates=LEARNING_RATES,
                 {"type": "scatter", "x": np.arange(len(losses)), "y": losses,
                  "mode": "lines",
                  "line": {"color": "crimson"}, "name": "loss", "xaxis": "x2",
-                 "yaxis": "y2"}, ],
+                 "yaxis": "y2"},
+            ],
             "title": f"η = {lr:g}, μ = {momentum:g}: after {len(losses) - 1} steps "
-                     f"{verdict}", }
+                     f"{verdict}",
+        }
 
     return Explorer({"lr": list(learning_rates), "momentum": list(momenta)}, render,
                     base, initial={"lr": lr, "momentum": momentum},

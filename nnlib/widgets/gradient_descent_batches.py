@@ -108,15 +108,19 @@ def gradient_descent_batches_explorer(x=None, t=None, batch_sizes=BATCH_SIZES,
                 {"type": "scatter", "x": np.round(path[:, 0], 3),
                  "y": np.round(path[:, 1], 3), "mode": "lines",
                  "line": {"color": "crimson", "width": 1.2}, "xaxis": "x",
-                 "yaxis": "y"}, {"type": "scatter", "x": np.round(when, 3),
+                 "yaxis": "y"},
+                {"type": "scatter", "x": np.round(when, 3),
                  "y": [float(f"{v:.3g}") for v in np.maximum(gap, 1e-4)],
                  "mode": "lines",
                  "line": {"color": "crimson", "width": 1.2}, "xaxis": "x2",
-                 "yaxis": "y2"}, ], "title": (f"B = {batch_size}: {per_epoch} "
+                 "yaxis": "y2"},
+            ],
+            "title": (f"B = {batch_size}: {per_epoch} "
                       f"update{'s' if per_epoch > 1 else ''} per epoch, "
                       f"{len(path) - 1} in {epochs} epochs (η = {lr:g}, "
                       f"{schedule})<br><sub>at the end E − E_min = {gap[-1]:.3g}; the "
-                      f"last epoch's points jitter by {spread:.3f} (RMS)</sub>"), }
+                      f"last epoch's points jitter by {spread:.3f} (RMS)</sub>"),
+        }
 
     return Explorer({"batch_size": list(batch_sizes), "lr": list(learning_rates),
                      "schedule": list(schedules)},

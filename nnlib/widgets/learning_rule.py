@@ -36,7 +36,8 @@ COLORS = {-1: "#1f77b4", 1: "#d62728"}
 
 STYLES = [
     # the data (base)
-    {}, {}, {"mode": "lines", "fill": "toself", "fillcolor": "rgba(214,39,40,0.10)",
+    {}, {},
+    {"mode": "lines", "fill": "toself", "fillcolor": "rgba(214,39,40,0.10)",
      "line": {"width": 0},
      # class +1 region
      "hoverinfo": "skip"},
@@ -48,7 +49,8 @@ STYLES = [
     # current sample
     {"mode": "markers", "hoverinfo": "skip",
      "marker": {"symbol": "circle-open", "size": 26, "color": "#2ca02c",
-                "line": {"width": 3}}}, ]
+                "line": {"width": 3}}},
+]
 
 
 def run(rule, eta, X=POINTS, t=LABELS, w0=START, max_epochs=50):

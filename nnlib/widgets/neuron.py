@@ -30,7 +30,8 @@ BOOLEAN_FUNCTIONS = {
     (1, 0, 0, 0): "NOR", (1, 0, 0, 1): "XNOR", (1, 0, 1, 0): "NOT x₂",
     (1, 0, 1, 1): "x₁ OR NOT x₂",
     (1, 1, 0, 0): "NOT x₁", (1, 1, 0, 1): "NOT x₁ OR x₂", (1, 1, 1, 0): "NAND",
-    (1, 1, 1, 1): "TRUE (always 1)", }
+    (1, 1, 1, 1): "TRUE (always 1)",
+}
 
 
 def truth_table(w):
@@ -123,7 +124,8 @@ def neuron_explorer(biases=BIASES, weights=WEIGHTS, w=(-0.5, 1.0, 1.0)):
                   "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
         "margin": {"l": 50, "r": 20, "t": 60, "b": 50}, "showlegend": False,
         "shapes": [{"type": "rect", "x0": lo, "x1": hi, "y0": lo, "y1": hi,
-                    "line": {"color": "gray", "width": 1}}], }}
+                    "line": {"color": "gray", "width": 1}}],
+    }}
     empty = {"type": "scatter", "x": [], "y": []}
 
     def render(w0, w1, w2):

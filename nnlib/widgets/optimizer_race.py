@@ -44,7 +44,8 @@ SURFACES = {
     "saddle": _surface(lambda x, y: 0.5 * x ** 2 + 0.25 * y ** 4 - 0.5 * y ** 2,
                        lambda w: np.array([w[0], w[1] ** 3 - w[1]]),
                        (2.5, 0.001), (-3.0, 3.0), (-1.6, 1.6),
-                       [(0.0, 1.0), (0.0, -1.0)], -0.25, "f = ½ x² + ¼ y⁴ − ½ y²"), }
+                       [(0.0, 1.0), (0.0, -1.0)], -0.25, "f = ½ x² + ¼ y⁴ − ½ y²"),
+}
 OPTIMIZERS = ("SGD", "momentum", "Nesterov", "Adagrad", "RMSProp", "Adam")
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 LEARNING_RATES = (0.003, 0.01, 0.03, 0.1, 0.3)
@@ -146,7 +147,8 @@ def optimizer_race_explorer(surfaces=tuple(SURFACES), learning_rates=LEARNING_RA
                    "marker": {"symbol": "circle-open", "size": 12, "color": "black"},
                    "name": "start", "showlegend": False, "xaxis": "x", "yaxis": "y"},
                   {"type": "scatter", "x": [m[0] for m in s["minima"]],
-                   "y": [m[1] for m in s["minima"]], "mode": "markers",
+                   "y": [m[1] for m in s["minima"]],
+                   "mode": "markers",
                    "marker": {"symbol": "star", "size": 13, "color": "gold",
                               "line": {"color": "black", "width": 1}},
                    "name": "minimum", "showlegend": False, "xaxis": "x", "yaxis": "y"}]

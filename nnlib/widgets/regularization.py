@@ -118,7 +118,8 @@ def regularization_explorer(l2_values=L2_VALUES, dropout_rates=DROPOUT_RATES,
                  "zmin": 0, "zmax": 1, "opacity": 0.6, "showscale": False,
                  "hoverinfo": "skip",
                  "contours": {"start": 0.1, "end": 0.9, "size": 0.4},
-                 "line": {"width": 1.5}, "xaxis": "x", "yaxis": "y"},
+                 "line": {"width": 1.5},
+                 "xaxis": "x", "yaxis": "y"},
                 {"type": "scatter", "x": curves["epoch"], "y": curves["train"],
                  "mode": "lines",
                  "name": "training", "line": {"color": "#1f77b4"}, "xaxis": "x2",
@@ -126,9 +127,11 @@ def regularization_explorer(l2_values=L2_VALUES, dropout_rates=DROPOUT_RATES,
                 {"type": "scatter", "x": curves["epoch"], "y": curves["val"],
                  "mode": "lines",
                  "name": "validation", "line": {"color": "#ff7f0e"}, "xaxis": "x2",
-                 "yaxis": "y2"}, ],
+                 "yaxis": "y2"},
+            ],
             "title": f"λ = {l2:g}, p = {p:g}: accuracy {acc_train:.0%} (training), "
-                     f"{acc_val:.0%} (validation)", }
+                     f"{acc_val:.0%} (validation)",
+        }
 
     return Explorer({"l2": list(l2_values), "p": list(dropout_rates)}, render, base,
                     initial={"l2": l2, "p": p},

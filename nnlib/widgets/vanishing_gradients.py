@@ -113,12 +113,15 @@ def vanishing_gradients_explorer(X=None, T=None, depths=DEPTHS,
                 {"type": "scatter", "x": layers, "y": _log_axis_values(norms),
                  "mode": "lines+markers",
                  "line": {"color": "crimson"}, "name": "‖∂E/∂W‖", "xaxis": "x2",
-                 "yaxis": "y2"}, ],
+                 "yaxis": "y2"},
+            ],
             "title": f"{activation}, {init}, depth {depth}: first/last layer gradient "
-                     f"{ratio:.1e}", }
+                     f"{ratio:.1e}",
+        }
 
     return Explorer({"depth": list(depths), "activation": list(activations),
                      "init": list(inits)}, render, base,
                     initial={"depth": depth, "activation": activation, "init": init},
                     labels={"depth": "hidden layers", "activation": "activation",
-                            "init": "initialization"}, height=430)
+                            "init": "initialization"},
+                    height=430)
