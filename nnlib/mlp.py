@@ -84,14 +84,14 @@ class MLP:
         return z
 
     def _inputs(self, X):
-        """X as a 2-D array of the network's dtype, with as many columns as it has
-        inputs."""
-        X = as_2d(X, "X (inputs)")
+        """X as a 2-D array of the network's dtype, one column per input."""
+        if not (isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype == self.dtype):
+            X = as_2d(X, "X (inputs)").astype(self.dtype, copy=False)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"shape mismatch: X has shape {X.shape} but the network "
                              f"expects {self.sizes[0]} inputs per row, i.e. shape (N, "
                              f"{self.sizes[0]})")
-        return X.astype(self.dtype, copy=False)
+        return X
 
     def check_data(self, X, T):
         """Validate a whole data set once and convert it to the network's dtype: returns
@@ -126,12 +126,11 @@ class MLP:
         """T as a numeric array of the last output's shape, in the network's dtype."""
         if self.Y is None:
             raise RuntimeError("call forward(X) before computing a loss or backward(T)")
-        numeric_like_Y = (isinstance(T, np.ndarray) and T.shape == self.Y.shape
-                          and T.dtype.kind in "fiub")
-        if not numeric_like_Y:  # convert it, or say what is wrong with it
-            T = as_2d(T, "T (targets)")
+        if not (isinstance(T, np.ndarray) and T.shape == self.Y.shape
+                and T.dtype == self.dtype):  # convert it, or say what is wrong with it
+            T = as_2d(T, "T (targets)").astype(self.dtype, copy=False)
             same_shape(self.Y, T, "the network's output Y", "T (targets)")
-        return T.astype(self.dtype, copy=False)
+        return T
 
     def penalty(self):
         """The weight-decay term Ω added to the data loss."""

@@ -28,8 +28,9 @@ class History:
     learning rate.
 
     Epochs are numbered from 1, as in the book: ``loss[0]`` is the loss of epoch 1,
-    ``best_epoch`` is an epoch number (its validation loss is ``val_loss[best_epoch -
-    1]``), and ``epoch_numbers`` is 1, 2, …, ``epochs`` for plotting.
+    ``best_epoch`` is an epoch number (its validation loss is
+    ``val_loss[best_epoch - 1]``), and ``epoch_numbers`` is 1, 2, …, ``epochs`` for
+    plotting.
     """
 
     loss: list = field(default_factory=list)
@@ -67,8 +68,8 @@ def batches(N, batch_size=None, shuffle=True, rng=None, order=None):
     """Yield index arrays that split range(N) into mini-batches of ``batch_size`` (the
     last may be smaller).
 
-    The samples are taken in ``order`` if given, else in ``visiting_order(N, shuffle,
-    rng)``.
+    The samples are taken in ``order`` if given, else in
+    ``visiting_order(N, shuffle, rng)``.
     """
     B = N if batch_size is None else int(batch_size)
     if B < 1:
@@ -106,7 +107,9 @@ def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=N
     # loss.
     with np.errstate(over="ignore", invalid="ignore"):
         for idx in batches(len(X), batch_size, order=order):
-            x, t = X[idx], T[idx]
+            # the rows idx of X and T: take is X[idx] without the general indexing
+            # machinery, and made a 64–128–10 epoch (batch 32) about a fifth faster
+            x, t = X.take(idx, axis=0), T.take(idx, axis=0)
             y = net.forward(x, training=True)
             total += net.current_loss(t, loss) * len(t)
             net.backward(t, loss)
