@@ -88,7 +88,10 @@ FAST_TESTS := tests/nnlib tests/widgets tests/test_architecture.py tests/jupyter
 	tests/jupyter/test_pins.py
 .PHONY: test-fast
 test-fast: install
-	$(BLAS_ONE_THREAD) $(PY) -m pytest -p no:nbval -o addopts="-ra --strict-markers" -q $(FAST_TESTS)
+	@# its own temporary folder: pytest's shared one may hold other runs' leftovers to clean up
+	mkdir -p test-output
+	$(BLAS_ONE_THREAD) $(PY) -m pytest -p no:nbval -o addopts="-ra --strict-markers" -q \
+		--basetemp=test-output/fast $(FAST_TESTS)
 
 # The course (see `python -m grading --help`):
 #   make release                                  regenerate exercises/ from solutions/, verify nothing leaked

@@ -108,7 +108,7 @@ def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=N
     with np.errstate(over="ignore", invalid="ignore"):
         for idx in batches(len(X), batch_size, order=order):
             # the rows idx of X and T: take is X[idx] without the general indexing
-            # machinery, and made a 64–128–10 epoch (batch 32) about a fifth faster
+            # machinery: a 64–128–10 epoch (batch 32) took 15–20 % less time with it
             x, t = X.take(idx, axis=0), T.take(idx, axis=0)
             y = net.forward(x, training=True)
             total += net.current_loss(t, loss) * len(t)
