@@ -21,6 +21,7 @@ help:
 	@echo "make book       build the HTML book into _build/html"
 	@echo "make pdf        build the PDF edition into _build/html/nn-textbook.pdf (needs chromium)"
 	@echo "make test       run every test (library, notebooks, book, course, browser)"
+	@echo "make test-fast  the inner loop: nnlib, explorers, static checks (about a minute)"
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
 
@@ -79,6 +80,18 @@ benchmark: install
 
 clean:
 	rm -rf _build .jupyter_cache test-output
+
+# The minute-long inner loop while working on nnlib or an explorer: the library, the explorers and
+# the static checks (architecture, notebooks stripped, glue markup, pins). No notebook is executed,
+# no book is built, no browser and no sandbox start.
+FAST_TESTS := tests/nnlib tests/widgets tests/test_architecture.py tests/jupyter/test_markup_and_launch.py \
+	tests/jupyter/test_pins.py
+.PHONY: test-fast
+test-fast: install
+	@# its own temporary folder: pytest's shared one may hold other runs' leftovers to clean up
+	mkdir -p test-output
+	$(BLAS_ONE_THREAD) $(PY) -m pytest -p no:nbval -o addopts="-ra --strict-markers" -q \
+		--basetemp=test-output/fast $(FAST_TESTS)
 
 # The course (see `python -m grading --help`):
 #   make release                                  regenerate exercises/ from solutions/, verify nothing leaked

@@ -1,4 +1,5 @@
-"""Input validation shared by nnlib's modules: errors that say what was wrong and what is valid."""
+"""Input validation shared by nnlib's modules: errors that say what was wrong and what
+is valid."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +7,18 @@ import numpy as np
 
 def unknown_name(kind, name, valid):
     return ValueError(f"unknown {kind} {name!r}; valid names are: {', '.join(valid)}")
+
+
+def lookup(table, name, kind, instance_of=()):
+    """``table[name]``, or ``name`` itself if it already is an ``instance_of``.
+
+    An unknown name raises ValueError listing the valid ones.
+    """
+    if instance_of and isinstance(name, instance_of):
+        return name
+    if not isinstance(name, str) or name not in table:
+        raise unknown_name(kind, name, tuple(table))
+    return table[name]
 
 
 def as_2d(x, what, dtype=None):
@@ -22,7 +35,8 @@ def as_2d(x, what, dtype=None):
 
 def same_shape(a, b, what_a, what_b):
     if a.shape != b.shape:
-        raise ValueError(f"shape mismatch: {what_a} has shape {a.shape} but {what_b} has shape {b.shape}")
+        raise ValueError(f"shape mismatch: {what_a} has shape {a.shape} but {what_b} "
+                         f"has shape {b.shape}")
 
 
 def positive(value, what):

@@ -1,10 +1,12 @@
-"""Fitting a line y = a x + b by minimizing the mean squared error (the book's first loss surface).
+"""Fitting a line y = a x + b by minimizing the mean squared error (the book's first
+loss surface).
 
     E(a, b) = (1/N) Σ_i (t_i − (a x_i + b))²
     ∂E/∂a = −(2/N) Σ_i x_i (t_i − (a x_i + b))
     ∂E/∂b = −(2/N) Σ_i (t_i − (a x_i + b))
 
-(Note the minus signs: the residual t − y enters with a negative sign because y = a x + b.)
+(Note the minus signs: the residual t − y enters with a negative sign because y = a x +
+b.)
 """
 from __future__ import annotations
 
@@ -14,17 +16,21 @@ import numpy as np
 def _data(x, t):
     x, t = np.asarray(x, float).ravel(), np.asarray(t, float).ravel()
     if x.shape != t.shape:
-        raise ValueError(f"shape mismatch: x has shape {x.shape} but t has shape {t.shape}")
+        raise ValueError(f"shape mismatch: x has shape {x.shape} but t has shape "
+                         f"{t.shape}")
     return x, t
 
 
 def mse(a, b, x, t):
-    """E(a, b); a and b may be arrays of the same shape (e.g. a meshgrid), giving E on every point."""
+    """E(a, b); a and b may be arrays of the same shape (e.g. a meshgrid), giving E on
+    every point."""
     x, t = _data(x, t)
     a, b = np.asarray(a, float), np.asarray(b, float)
-    # Expand Σ (t − a x − b)² so a whole grid of (a, b) costs O(grid) instead of O(grid × N).
+    # Expand Σ (t − a x − b)² so a whole grid of (a, b) costs O(grid) instead of O(grid
+    # × N).
     Sxx, Sx, St, Stt, Sxt, N = x @ x, x.sum(), t.sum(), t @ t, x @ t, len(x)
-    return (Stt + a * a * Sxx + N * b * b - 2 * a * Sxt - 2 * b * St + 2 * a * b * Sx) / N
+    return (Stt + a * a * Sxx + N * b * b
+            - 2 * a * Sxt - 2 * b * St + 2 * a * b * Sx) / N
 
 
 def gradient(a, b, x, t):
@@ -42,11 +48,13 @@ def least_squares(x, t):
 
 
 def hessian(x):
-    """The constant Hessian of E: (2/N) [[Σx², Σx], [Σx, N]].  GD diverges for η > 2 / λ_max."""
+    """The constant Hessian of E: (2/N) [[Σx², Σx], [Σx, N]].  GD diverges for η > 2 /
+    λ_max."""
     x = np.asarray(x, float).ravel()
     return 2.0 / len(x) * np.array([[x @ x, x.sum()], [x.sum(), len(x)]])
 
 
 def max_stable_lr(x):
-    """The largest learning rate for which plain gradient descent on E converges: 2 / λ_max(H)."""
+    """The largest learning rate for which plain gradient descent on E converges: 2 /
+    λ_max(H)."""
     return 2.0 / np.linalg.eigvalsh(hessian(x)).max()

@@ -1,7 +1,8 @@
-"""The artificial neuron: y = h(wᵀx) with the bias folded in as w₀ on a constant input x₀ = 1.
+"""The artificial neuron: y = h(wᵀx) with the bias folded in as w₀ on a constant input
+x₀ = 1.
 
-Weights are written w = (w₀, w₁, …, w_I); inputs are given without the constant, X of shape
-(N, I), and ``with_bias_input`` prepends the column of ones.
+Weights are written w = (w₀, w₁, …, w_I); inputs are given without the constant, X of
+shape (N, I), and ``with_bias_input`` prepends the column of ones.
 """
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ def with_bias_input(X):
 def threshold(s, coding="binary"):
     """The neuron's output for weighted sums s = wᵀx.
 
-    binary (0/1 coding):  1 if s > 0 else 0 (Heaviside).
-    bipolar (±1 coding):  sign(s), which is 0 when s = 0 exactly — a sample that lands on the
-    boundary counts as neither class (and so as a mistake).
+    binary (0/1 coding):  1 if s > 0 else 0 (Heaviside). bipolar (±1 coding):  sign(s),
+    which is 0 when s = 0 exactly — a sample that lands on the boundary counts as
+    neither class (and so as a mistake).
     """
     s = np.asarray(s, dtype=float)
     if coding == "binary":
         return (s > 0).astype(float)
     if coding == "bipolar":
         return np.sign(s)
-    raise ValueError(f"unknown coding {coding!r}; valid codings are: {', '.join(CODINGS)}")
+    raise ValueError(f"unknown coding {coding!r}; valid codings are: "
+                     f"{', '.join(CODINGS)}")
 
 
 def weighted_sum(w, X):
@@ -38,23 +40,27 @@ def weighted_sum(w, X):
     Xb = with_bias_input(X)
     w = np.asarray(w, dtype=float).ravel()
     if w.shape[0] != Xb.shape[1]:
-        raise ValueError(f"shape mismatch: w has shape {w.shape} but X has {Xb.shape[1] - 1} inputs "
-                         f"(w needs {Xb.shape[1]} entries: w₀ for the bias, then one per input)")
+        raise ValueError(f"shape mismatch: w has shape {w.shape} but X has "
+                         f"{Xb.shape[1] - 1} inputs (w needs {Xb.shape[1]} entries: w₀ "
+                         "for the bias, then one per input)")
     return Xb @ w
 
 
 def neuron(w, X, coding="binary"):
-    """Outputs h(wᵀx) of a threshold neuron with weights w = (w₀, w₁, …) for every row of X."""
+    """Outputs h(wᵀx) of a threshold neuron with weights w = (w₀, w₁, …) for every row
+    of X."""
     return threshold(weighted_sum(w, X), coding)
 
 
 def boundary_line(w, x1):
-    """Points (x1, x2) on the decision boundary w₀ + w₁x₁ + w₂x₂ = 0 of a 2-input neuron.
+    """Points (x1, x2) on the decision boundary w₀ + w₁x₁ + w₂x₂ = 0 of a 2-input
+    neuron.
 
-    Returns x2 for the given x1 values; raises if w₂ = 0 (then the boundary is the vertical line
-    x₁ = −w₀/w₁).
+    Returns x2 for the given x1 values; raises if w₂ = 0 (then the boundary is the
+    vertical line x₁ = −w₀/w₁).
     """
     w0, w1, w2 = np.asarray(w, dtype=float).ravel()[:3]
     if w2 == 0:
-        raise ValueError("w₂ = 0: the boundary is vertical, x₁ = −w₀/w₁; it has no x₂ = f(x₁) form")
+        raise ValueError("w₂ = 0: the boundary is vertical, x₁ = −w₀/w₁; it has no x₂ "
+                         "= f(x₁) form")
     return -(w0 + w1 * np.asarray(x1, dtype=float)) / w2

@@ -1,28 +1,30 @@
 """Gradient-based optimizers and learning-rate schedules.
 
-Every optimizer updates a list of parameter arrays in place from a matching list of gradients:
-``opt.step(params, grads)``.  State (velocities, running averages) is kept per parameter, so the
-same optimizer works for an MLP's weights and for a point (a, b) on a 2-D loss surface.
+Every optimizer updates a list of parameter arrays in place from a matching list of
+gradients: ``opt.step(params, grads)``.  State (velocities, running averages) is kept
+per parameter, so the same optimizer works for an MLP's weights and for a point (a, b)
+on a 2-D loss surface.
 
 Updates, with g the gradient and η the learning rate:
 
 * SGD:       w ← w − η g
 * momentum:  v ← μ v − η g;  w ← w + v           (v remembers the previous step)
-* Nesterov:  v ← μ v − η g;  w ← w + μ v − η g   (the look-ahead form, see the book's derivation)
+* Nesterov:  v ← μ v − η g;  w ← w + μ v − η g   (the look-ahead form, see the book)
 * Adagrad:   G ← G + g²;  w ← w − η g / (√G + ε)
 * RMSProp:   s ← ρ s + (1 − ρ) g²;  w ← w − η g / (√s + ε)
-* Adam:      m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ);
-             w ← w − η m̂ / (√v̂ + ε)
+* Adam:      m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;
+             m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ);  w ← w − η m̂ / (√v̂ + ε)
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._checks import in_range, positive, unknown_name
+from ._checks import in_range, lookup, positive
 
 
 class ConstantLR:
-    """η(e) = η₀.  Schedules take e = 0, 1, 2, … , the number of epochs already completed (epoch 1 has e = 0)."""
+    """η(e) = η₀.  Schedules take e = 0, 1, 2, … , the number of epochs already
+    completed (epoch 1 has e = 0)."""
 
     def __init__(self, lr):
         self.lr0 = positive(lr, "learning rate")
@@ -39,7 +41,8 @@ class StepDecay(ConstantLR):
 
     def __init__(self, lr, factor=0.5, every=10):
         super().__init__(lr)
-        self.factor, self.every = in_range(factor, 0.0, 1.0 + 1e-12, "decay factor"), int(every)
+        self.factor, self.every = in_range(factor, 0.0, 1.0 + 1e-12,
+                                           "decay factor"), int(every)
 
     def __call__(self, epoch):
         return self.lr0 * self.factor ** (epoch // self.every)
@@ -77,28 +80,21 @@ class Optimizer:
         self.state = {}
 
     def start_epoch(self, completed):
-        """Set η from the schedule for the epoch after ``completed`` epochs (``fit`` calls this, with 0 first)."""
+        """Set η from the schedule for the epoch after ``completed`` epochs (``fit``
+        calls this, with 0 first)."""
         self.lr = self.schedule(completed)
 
-    def step(self, params, grads, checked=False):
-        """Update every parameter array in place from its gradient.
-
-        ``checked=True`` skips the shape checks (``fit`` does: an MLP's gradients have its parameters'
-        shapes by construction).
-        """
-        if not checked:
-            self.check(params, grads)
+    def step(self, params, grads):
+        """Update every parameter array in place from its gradient."""
+        self.check(params, grads)
         self.t += 1
-        state, update = self.state, self.update
         for i, (w, g) in enumerate(zip(params, grads)):
-            s = state.get(i)
-            if s is None:
-                s = state[i] = {}
-            update(w, g, s)
+            self.update(w, g, self.state.setdefault(i, {}))
 
     @staticmethod
     def check(params, grads):
-        """Raise ValueError unless ``grads`` matches ``params`` array for array in shape."""
+        """Raise ValueError unless ``grads`` matches ``params`` array for array in
+        shape."""
         if len(params) != len(grads):
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
         for i, (w, g) in enumerate(zip(params, grads)):
@@ -123,17 +119,10 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs a momentum μ > 0")
         self.nesterov = bool(nesterov)
 
-    def step(self, params, grads, checked=False):
-        if self.momentum:
-            return super().step(params, grads, checked)
-        if not checked:
-            self.check(params, grads)
-        self.t += 1
-        lr = self.lr
-        for w, g in zip(params, grads):  # plain SGD keeps no state: skip the per-parameter bookkeeping
-            w -= lr * g
-
-    def update(self, w, g, state):  # with momentum only: plain SGD is stepped above, without state
+    def update(self, w, g, state):
+        if not self.momentum:
+            w -= self.lr * g
+            return
         v = state.get("v")
         if v is None:
             v = state["v"] = np.zeros_like(w)
@@ -146,7 +135,8 @@ class SGD(Optimizer):
 
     def __repr__(self):
         kind = "Nesterov" if self.nesterov else "momentum"
-        return f"SGD(lr={self.schedule!r}" + (f", {kind} {self.momentum:g})" if self.momentum else ")")
+        extra = f", {kind} {self.momentum:g}" if self.momentum else ""
+        return f"SGD(lr={self.schedule!r}{extra})"
 
 
 class Adagrad(Optimizer):
@@ -217,19 +207,19 @@ NAMES = tuple(OPTIMIZERS)
 
 
 def get(name, **settings):
-    """An optimizer by name ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")."""
+    """An optimizer by name ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+    "adam")."""
     if isinstance(name, Optimizer):
         return name
-    if name not in OPTIMIZERS:
-        raise unknown_name("optimizer", name, NAMES)
-    return OPTIMIZERS[name](**settings)
+    return lookup(OPTIMIZERS, name, "optimizer")(**settings)
 
 
 def minimize(grad, w0, optimizer, steps=100, f=None):
     """Run ``optimizer`` on a function of a vector from ``w0``; return the trajectory.
 
-    ``grad(w)`` gives ∇f(w).  Returns an array of shape (steps + 1, len(w0)) of every visited point,
-    and the values f(w) along it if ``f`` is given.  Used for the 2-D loss-surface explorers.
+    ``grad(w)`` gives ∇f(w).  Returns an array of shape (steps + 1, len(w0)) of every
+    visited point, and the values f(w) along it if ``f`` is given.  Used for the 2-D
+    loss-surface explorers.
     """
     w = np.array(w0, dtype=float)
     path = [w.copy()]

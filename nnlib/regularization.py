@@ -1,7 +1,8 @@
-"""Weight-decay penalties added to the data loss: Ω(W) = (λ₂/2) Σ w² + λ₁ Σ |w| over every weight.
+"""Weight-decay penalties added to the data loss: Ω(W) = (λ₂/2) Σ w² + λ₁ Σ |w| over
+every weight.
 
-Biases are not penalized (they shift a boundary; shrinking them does not make a model simpler).
-∂Ω/∂W = λ₂ W + λ₁ sign(W).
+Biases are not penalized (they shift a boundary; shrinking them does not make a model
+simpler). ∂Ω/∂W = λ₂ W + λ₁ sign(W).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def penalty_gradient(W, l2=0.0, l1=0.0):
 
 
 def dropout_mask(shape, p, rng):
-    """Inverted-dropout mask: each entry is 0 with probability p, else 1/(1 − p), so E[mask] = 1."""
+    """Inverted-dropout mask: each entry is 0 with probability p, else 1/(1 − p), so
+    E[mask] = 1."""
     keep = 1.0 - p
     return (rng.random(shape) < keep) / keep

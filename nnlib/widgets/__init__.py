@@ -1,6 +1,8 @@
-"""Interactive explorers: each is one call in a chapter, live in Jupyter and precomputed in the HTML book.
+"""Interactive explorers: each is one call in a chapter, live in Jupyter and precomputed
+in the HTML book.
 
-Every explorer lives in its own module and returns an ``Explorer`` (see ``explorer.py``).
+Every explorer lives in its own module and returns an ``Explorer`` (see
+``explorer.py``).
 """
 from .activation import activation_explorer
 from .backprop_stepper import backprop_stepper_explorer
@@ -16,7 +18,9 @@ from .regularization import regularization_explorer
 from .vanishing_gradients import vanishing_gradients_explorer
 
 
-__all__ = ["Explorer", "compact", "activation_explorer", "backprop_stepper_explorer", "capacity_explorer",
-           "gradient_descent_explorer", "gradient_descent_batches_explorer", "learning_rule_explorer",
-           "neuron_explorer", "optimizer_race_explorer", "playground_explorer", "regularization_explorer",
-           "vanishing_gradients_explorer"]
+__all__ = ["Explorer", "compact", "activation_explorer", "backprop_stepper_explorer",
+           "capacity_explorer",
+           "gradient_descent_explorer", "gradient_descent_batches_explorer",
+           "learning_rule_explorer",
+           "neuron_explorer", "optimizer_race_explorer", "playground_explorer",
+           "regularization_explorer", "vanishing_gradients_explorer"]

@@ -1,4 +1,5 @@
 """Reading an explorer's static page in tests, the way the page's own script reads it."""
+import functools
 import json
 import re
 
@@ -27,3 +28,14 @@ def frame_index(explorer, **values):
 def frame_of(explorer, spec, **values):
     """The precomputed frame for a combination of control values."""
     return spec["frames"][frame_index(explorer, **values)]
+
+
+@functools.lru_cache(maxsize=None)
+def built(name):
+    """(explorer, its static page, the page's data) for the explorer function ``name`` with its
+    defaults, built once per test session: the page tests and the explorer's own tests share it."""
+    import nnlib.widgets
+
+    explorer = getattr(nnlib.widgets, name)()
+    html = explorer.to_html()
+    return explorer, html, static_spec(html)
