@@ -90,6 +90,11 @@ del _json, _np, _tpc, _dispatch, _features
 """
 
 
+def variants_under_test() -> list[str]:
+    """The variants the tests run: ``$CPU_VARIANTS`` (comma-separated) or ``CI_VARIANTS``."""
+    return [v for v in os.environ.get("CPU_VARIANTS", ",".join(CI_VARIANTS)).split(",") if v]
+
+
 def variant_environment(variant: str, base: dict | None = None) -> dict:
     """``base`` (default: this process's environment) with the variant's settings in place of the caller's."""
     env = {k: v for k, v in (os.environ if base is None else base).items() if k not in ENV_NAMES}

@@ -9,7 +9,6 @@ executions start in the session's background pool (tests/background_runs.py) and
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import cpu_variants  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "book").glob("**/*.ipynb"))
-VARIANTS = [v for v in os.environ.get("CPU_VARIANTS", ",".join(cpu_variants.CI_VARIANTS)).split(",") if v]
+VARIANTS = cpu_variants.variants_under_test()
 TIMEOUT = 900   # seconds per cell; a chapter takes well under a minute on a quiet machine
 
 

@@ -1,6 +1,6 @@
 """The problem sets graded as other CPUs would (issue #20): ``python -m grading autograde`` under each CPU variant.
 
-Under every variant of ``tools/cpu_variants.py`` in ``CI_VARIANTS`` the solution scores full marks and the
+Under every variant of ``tools/cpu_variants.py`` in ``CI_VARIANTS`` (or ``$CPU_VARIANTS``) the solution scores full marks and the
 untouched exercise its floor (0), so every hidden test's tolerance holds whatever BLAS kernels, SIMD level and
 thread count the grading machine has. The sandbox passes the instructor's ``OPENBLAS_*``/``NPY_*``/``OMP_*``
 settings to the kernel; a probe cell in the solution's submission checks, with threadpoolctl inside the sandboxed
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import cpu_variants  # noqa: E402
 
-VARIANTS = cpu_variants.CI_VARIANTS
+VARIANTS = cpu_variants.variants_under_test()
 
 
 def grade_under_variant(assignment: str, variant: str) -> dict:
