@@ -43,6 +43,7 @@ VARIANTS = {
 }
 # The variants `make test` runs besides the native run (tests/chapters/test_cpu_variants.py).
 CI_VARIANTS = ["avx2-haswell", "sse-sandybridge", "prescott-2threads"]
+DEFAULT_VARIANTS = ["native", *CI_VARIANTS]   # what this tool runs without --variants
 # The OpenBLAS kernel set threadpoolctl reports for a forced core type.  OpenBLAS builds without DYNAMIC_OLDER
 # (NumPy's wheels) run Prescott and Core2 on the generic "Katmai" SSE kernels; without a name here, the core
 # type must be reported under its own name.
@@ -168,7 +169,8 @@ def short_error(error: str, lines: int = 12) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated names (default: all)")
+    parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
+                        help=f"comma-separated names (default: {','.join(DEFAULT_VARIANTS)})")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time (default 2)")
     parser.add_argument("--list", action="store_true", help="list the variants and their environments")
     args = parser.parse_args(argv)
