@@ -8,25 +8,46 @@ kernel, that the variant really arrived. The gradings run in the session's backg
 """
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from tests.conftest import require
-from tests.course.test_problem_sets import (ASSIGNMENTS, _env, _exercise_path, _nbgrader_meta, _output_text,
-                                            _source_path, _submission)
+from tests.course.test_problem_sets import (ASSIGNMENTS, GENERATE, _env, _exercise_path, _nbgrader_meta,
+                                            _output_text, _source_path, _submission)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import cpu_variants  # noqa: E402
 
 VARIANTS = cpu_variants.variants_under_test()
+
+
+_GRADEBOOK_LOCK = threading.Lock()
+_GRADEBOOK: list[Path] = []
+
+
+def template_gradebook() -> Path:
+    """A gradebook that records every assignment, made once (creating one costs about half of each grading run)."""
+    with _GRADEBOOK_LOCK:
+        if not _GRADEBOOK:
+            out = Path(tempfile.mkdtemp(prefix="variant-gradebook-"))
+            atexit.register(shutil.rmtree, out, True)
+            proc = subprocess.run([sys.executable, "-c", GENERATE, str(ROOT), str(out / "release"),
+                                   str(out / "gradebook.db"), *ASSIGNMENTS], cwd=out, env=_env(), capture_output=True,
+                                  text=True, timeout=1200)
+            if proc.returncode != 0:
+                raise RuntimeError(f"nbgrader's GenerateAssignment failed:\n{proc.stderr[-3000:]}")
+            _GRADEBOOK.append(out / "gradebook.db")
+        return _GRADEBOOK[0]
 
 
 def grade_under_variant(assignment: str, variant: str) -> dict:
@@ -38,6 +59,7 @@ def grade_under_variant(assignment: str, variant: str) -> dict:
         for folder in ("solutions", "exercises"):
             shutil.copytree(ROOT / folder / assignment, course / folder / assignment)
         shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+        shutil.copy(template_gradebook(), course / "gradebook.db")
         source = nbformat.read(_source_path(assignment), as_version=4)
         exercise = nbformat.read(_exercise_path(assignment), as_version=4)
         solution = _submission(exercise, source)
