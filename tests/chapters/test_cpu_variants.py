@@ -44,6 +44,7 @@ def test_chapter_holds_on_variant(chapter, variant, request):
     assert not wrong_kernels, f"{name} did not run on variant {cpu_variants.describe(variant)}: " + "; ".join(
         wrong_kernels)
     if result["error"]:
-        pytest.fail(f"{name} failed on variant {cpu_variants.describe(variant)} at assertion:\n    "
-                    f"{cpu_variants.failed_assertion(result['error'])}\n\n"
-                    f"{cpu_variants.short_error(result['error'])}", pytrace=False)
+        # the first line is what pytest's short summary shows: chapter, variant, assertion and exception
+        pytest.fail(f"{name} failed on variant {variant} at: {cpu_variants.failed_assertion(result['error'])}\n"
+                    f"variant {cpu_variants.describe(variant)}\n\n{cpu_variants.short_error(result['error'])}",
+                    pytrace=False)
