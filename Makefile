@@ -15,13 +15,14 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 PLOTLY_BUNDLE := build/plotly/plotly-nnlib.min.js
 
-.PHONY: book pdf test install python-version serve benchmark clean release grade check help
+.PHONY: book pdf test test-cpus install python-version serve benchmark clean release grade check help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
 	@echo "make pdf        build the PDF edition into _build/html/nn-textbook.pdf (needs chromium)"
 	@echo "make test       run every test (library, notebooks, book, course, browser)"
 	@echo "make test-fast  the inner loop: nnlib, explorers, static checks (about a minute)"
+	@echo "make test-cpus  only the chapters and problem sets under other CPU variants (both cores)"
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
 
@@ -71,6 +72,12 @@ serve: book
 
 test: install
 	$(BLAS_ONE_THREAD) $(PY) -m pytest
+
+# The chapters and problem sets under the CI's CPU variants (tools/cpu_variants.py), two executions at a time;
+# e.g. `make test-cpus CPU_VARIANTS=nehalem-2threads` for another variant.
+test-cpus: install
+	$(BLAS_ONE_THREAD) BACKGROUND_JOBS=2 $(PY) -m pytest tests/chapters/test_cpu_variants.py \
+		tests/course/test_problem_sets_variants.py
 
 benchmark: install
 	@# PyTorch is an optional peer: torch 2.13.0 (CPU build) installs from this machine's wheel cache.

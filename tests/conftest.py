@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import background_runs
+
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -40,3 +42,21 @@ def playwright():
 @pytest.fixture(scope="session")
 def root():
     return ROOT
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{background_runs.MARKER}(key, function, *args): the test waits for "
+                                       "function(*args), started in the session's background pool (tests/background_runs.py)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    background_runs.move_to_end(items)
+
+
+def pytest_collection_finish(session):
+    background_runs.start_for(session.items)
+
+
+def pytest_sessionfinish(session):
+    background_runs.RUNS.stop()

@@ -18,6 +18,7 @@ to a page later is kept. Every step is idempotent and takes well under a second 
 from __future__ import annotations
 
 import json
+import logging as std_logging
 import re
 import shutil
 import subprocess
@@ -70,6 +71,10 @@ def subset_icon_css(css, used):
 
 def _subset_font_awesome(outdir):
     from fontTools import subset
+
+    # fontTools logs each table it prunes at INFO, and the theme (a11y_pygments) sets the root logger to INFO:
+    # some 160 lines per build that nobody needs to read. Its warnings still show.
+    std_logging.getLogger("fontTools").setLevel(std_logging.WARNING)
 
     static = _theme_static()
     css_src = static / "styles" / "pydata-sphinx-theme.css"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -289,6 +290,15 @@ SANDBOX_ENV = {
     "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
 }
+# The instructor's choice of BLAS kernels, NumPy SIMD level and BLAS threads (e.g. OPENBLAS_CORETYPE,
+# NPY_DISABLE_CPU_FEATURES: to grade as another CPU would, tests/course/test_problem_sets_variants.py) reaches the
+# kernel; nothing else of the grader's environment does.
+CPU_SETTINGS = re.compile(r"(OPENBLAS|NPY|OMP)_[A-Z0-9_]+")
+
+
+def cpu_settings(environ=None):
+    """The grader's ``OPENBLAS_*``, ``NPY_*`` and ``OMP_*`` variables."""
+    return {k: v for k, v in (os.environ if environ is None else environ).items() if CPU_SETTINGS.fullmatch(k)}
 
 
 # -- the running process -----------------------------------------------------------------------------------------
@@ -305,7 +315,7 @@ class KernelProcess:
                 fcntl.fcntl(fd, F_SETPIPE_SZ, 1 << 20)
             except OSError:
                 pass
-        env = dict(SANDBOX_ENV)
+        env = {**SANDBOX_ENV, **cpu_settings()}
         if not sandboxed:
             env["HOME"] = str(staging.root / "home")
             env["MPLCONFIGDIR"] = str(staging.root / "home" / ".matplotlib")

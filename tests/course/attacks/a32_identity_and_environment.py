@@ -1,5 +1,5 @@
 """Look at who and where the code is: its uid, capabilities, environment variables, hostname. It must not be
-root, hold no capabilities, and see none of the grader's environment."""
+root, hold no capabilities, and see none of the grader's environment (but its OPENBLAS_/NPY_/OMP_ settings)."""
 import os
 
 from ._common import MAX_SCORE, add_cells, answers, graded, student
@@ -17,7 +17,7 @@ def submit(course, ctx):
 
 
 def check(course, ctx):
-    from grading.marking.sandbox import SANDBOX_ENV
+    from grading.marking.sandbox import SANDBOX_ENV, cpu_settings
     name = student(__name__)
     graded(course, name)
     out = course.outputs(name)
@@ -26,6 +26,6 @@ def check(course, ctx):
         assert uid >= 100_000
         assert "CAPS: 0000000000000000" in out
     env = eval(out.split("ENV:")[1].splitlines()[0])
-    assert set(env) <= set(SANDBOX_ENV) | {"PWD"}
+    assert set(env) <= set(SANDBOX_ENV) | set(cpu_settings()) | {"PWD"}   # only the instructor's BLAS/SIMD settings
     assert "HOST: sandbox" in out
     assert course.total(name) == MAX_SCORE
