@@ -26,6 +26,8 @@ from tests.course.attacks.a50_state_outlives_sandbox import PROBE, STORE
 from tests.course.attacks.a51_shared_memory_hog import HOG as MEMFD_HOG
 from tests.course.conftest import TEST_LIMITS
 
+pytestmark = pytest.mark.sandbox
+
 CPU_TIME = '''import os, time
 
 def _cpu_seconds():
