@@ -122,7 +122,8 @@ def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False,
     course = Course(root)
     limits = limits or Limits()
     if not unsandboxed:
-        check_sandbox()
+        for warning in check_sandbox():
+            log(f"warning: {warning}")
         check_course_not_exposed(course.root)
     spec = load_assignment(course, assignment)
     if not course.submissions(assignment, students):

@@ -9,15 +9,25 @@ What the student's process sees (``bwrap`` namespaces, see ``sandbox_command``):
   ``nnlib`` (its editable install points into the repository, which is not mounted);
 * read-only: a ``grading`` package holding only ``asserts.py`` (so the setup cell's import works), the runner,
   and a copy of the student's own submitted files;
-* writable: only a size-limited tmpfs scratch folder (where the runner copies the submission) and a small /tmp;
-* an unprivileged uid (the runner drops root right after it starts), with hard rlimits on CPU time, address
-  space, processes, file size and open files, and a wall-time limit enforced from outside (``KernelProcess``).
+* writable: only a tmpfs capped in bytes and in files (``Limits.scratch_mb``, ``scratch_files``), seen as the home
+  folder (where the runner copies the submission), /tmp and /dev/shm;
+* a fresh unprivileged uid for every sandbox run (the runner drops root right after it starts), so nothing the
+  kernel keys by uid is shared with an earlier sandbox; new IPC and network namespaces per run (SysV/POSIX IPC and
+  abstract sockets die with it); a seccomp filter (``seccomp.py``) denying the keyrings and other kernel state
+  that would outlive it;
+* control groups of its own (``confinement.py``): all the memory it causes, its processes and its CPU share;
+* hard rlimits on CPU time, address space, processes, file size and open files, and a wall-time limit enforced
+  from outside (``KernelProcess``).
+
+Without root the control groups and the file cap are missing: ``check_sandbox`` returns a warning saying so,
+and the sandbox falls back to its strictest settings (memfd_create denied, /dev/shm and /tmp capped in bytes).
 
 ``--unsandboxed`` runs the same runner as a plain subprocess with the same rlimits: no isolation at all.
 """
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -34,11 +44,15 @@ from pathlib import Path
 from .. import protocol
 from ..files import SKIPPED_DIRS, open_entry, readable, walk
 from ..limits import Limits
+from . import confinement, seccomp
 
 GRADING = Path(__file__).resolve().parent.parent     # the grading package
 BOX_HOME = "/home/student"
 BOX_GRADER = "/opt/grader"
 F_SETPIPE_SZ = 1031
+# Everything of the grader's that the sandbox sees (besides the submission): staging path <- grading package path.
+JAIL_FILES = (("runner/runner.py", "sandboxed/runner.py"), ("runner/protocol.py", "protocol.py"),
+              ("lib/grading/asserts.py", "asserts.py"), ("lib/grading/__init__.py", "sandboxed/jail_init.py"))
 
 
 class SandboxUnavailable(Exception):
@@ -122,7 +136,8 @@ def bwrap_executable():
 
 
 def check_sandbox():
-    """Raise SandboxUnavailable, saying why, unless a bubblewrap sandbox can run Python here."""
+    """Raise SandboxUnavailable, saying why, unless a bubblewrap sandbox can run Python here; return warnings
+    about what this machine cannot confine (grading goes on, with the strictest fallback)."""
     bwrap = bwrap_executable()
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed; install the Debian/Ubuntu package "
@@ -136,6 +151,30 @@ def check_sandbox():
     if result.returncode != 0 or result.stdout.strip() != "ok":
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise SandboxUnavailable(f"bubblewrap does not work here ({detail[0]}); user namespaces may be disabled")
+    return confinement_warnings()
+
+
+def confinement_warnings():
+    warnings = []
+    why = confinement.problem()
+    if why:
+        files = "" if os.geteuid() == 0 else ", the number of files in the scratch space"
+        warnings.append(f"sandboxes get no control groups ({why}): memory outside the address-space limit (kernel "
+                        f"objects, pages of the scratch space{files}) and CPU beyond one share are not capped; "
+                        f"memfd_create is denied instead. Grade as root on a machine with the cgroup controllers "
+                        f"memory, pids and cpu to close this.")
+    try:
+        seccomp.filter_program()
+    except seccomp.SeccompUnavailable as error:
+        warnings.append(f"sandboxes get no seccomp filter ({error}): keyrings and other kernel state are reachable")
+    return warnings
+
+
+def _seccomp_program(deny_memfd):
+    try:
+        return seccomp.filter_program(deny_memfd=deny_memfd)
+    except seccomp.SeccompUnavailable:
+        return None             # check_sandbox has warned
 
 
 def _namespace_args():
@@ -198,15 +237,15 @@ class Staging:
     def __init__(self, submission_dir, extra_files, limits: Limits):
         self.root = Path(tempfile.mkdtemp(prefix="grading-"))
         os.chmod(self.root, 0o755)
-        runner = self.root / "runner"
-        lib = self.root / "lib" / "grading"
-        lib.mkdir(parents=True, mode=0o755)
-        runner.mkdir(mode=0o755)
-        os.chmod(lib.parent, 0o755)
-        shutil.copyfile(GRADING / "sandboxed" / "runner.py", runner / "runner.py")
-        shutil.copyfile(GRADING / "protocol.py", runner / "protocol.py")
-        shutil.copyfile(GRADING / "asserts.py", lib / "asserts.py")
-        (lib / "__init__.py").write_text('"""The assertion helpers of the problem sets (nothing else)."""\n')
+        for target, source in JAIL_FILES:
+            path = self.root / target
+            for folder in reversed(path.relative_to(self.root).parents[:-1]):
+                (self.root / folder).mkdir(mode=0o755, exist_ok=True)
+                os.chmod(self.root / folder, 0o755)
+            shutil.copyfile(GRADING / source, path)
+            os.chmod(path, 0o644)
+        self.scratch = self.root / "scratch"       # a mount point (see confinement.mount_scratch)
+        self.scratch.mkdir(mode=0o755)
         submission = self.root / "submission"
         submission.mkdir(mode=0o755)
         budget = [limits.max_submission_mb * 1024 * 1024]
@@ -216,19 +255,28 @@ class Staging:
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
             os.chmod(destination, 0o644)
-        for path in [runner / "runner.py", runner / "protocol.py", lib / "asserts.py", lib / "__init__.py"]:
-            os.chmod(path, 0o644)
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def sandbox_uid(pid=None):
-    """A uid of its own per grading process (no user has it), so RLIMIT_NPROC counts only this sandbox.
+UIDS_PER_WORKER = 256
+_runs = itertools.count()
+
+
+def sandbox_uid(pid=None, run=0):
+    """A uid no user has, of its own per grading process and sandbox run: RLIMIT_NPROC counts only this sandbox,
+    and nothing the kernel keys by uid (keyrings, quotas) carries over from an earlier sandbox.
 
     ``pid`` (default: this process) is the grading worker's; the journal records it for every submission.
     """
-    return 100_000 + (os.getpid() if pid is None else pid) % 800_000
+    return 100_000 + ((os.getpid() if pid is None else pid) % 4_194_304) * UIDS_PER_WORKER + run % UIDS_PER_WORKER
+
+
+def sandbox_uids(pid):
+    """Every uid the sandboxes of the grading process ``pid`` may run as."""
+    first = sandbox_uid(pid)
+    return range(first, first + UIDS_PER_WORKER)
 
 
 def _user_process_count():
@@ -243,15 +291,20 @@ def _user_process_count():
     return count
 
 
-def runner_command(staging: Staging, limits: Limits, fds, sandboxed, workdir_name):
-    """The argv that starts the runner, in the sandbox or (unsandboxed) directly."""
+def runner_command(staging: Staging, limits: Limits, fds, sandboxed, workdir_name, seccomp_fd=None,
+                   scratch_mounted=False):
+    """The argv that starts the runner, in the sandbox or (unsandboxed) directly.
+
+    ``seccomp_fd``: a file descriptor holding the seccomp filter; ``scratch_mounted``: ``staging.scratch`` holds
+    the sandbox's tmpfs (``confinement.mount_scratch``), else bubblewrap makes tmpfses capped in bytes only.
+    """
     runner_limits = limits.for_runner()
     uid = None
     if os.geteuid() != 0 or not sandboxed:
         # Without a uid of its own, RLIMIT_NPROC counts all of this user's processes (and root ignores it).
         runner_limits["processes"] = (_user_process_count() + limits.processes) if os.geteuid() != 0 else None
     else:
-        uid = sandbox_uid()
+        uid = sandbox_uid(run=next(_runs))
     if sandboxed:
         grader, home = BOX_GRADER, BOX_HOME
     else:
@@ -271,13 +324,20 @@ def runner_command(staging: Staging, limits: Limits, fds, sandboxed, workdir_nam
     bwrap = bwrap_executable()
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed on this machine")
+    if scratch_mounted:
+        home, tmp, shm = (["--bind", str(staging.scratch / name), target]
+                          for name, target in zip(confinement.SCRATCH_DIRS, (BOX_HOME, "/tmp", "/dev/shm")))
+        home = _dirs_with_parents([BOX_HOME]) + home
+    else:
+        small = str(max(limits.scratch_mb // 4, 16) * mb)
+        home, tmp, shm = (["--perms", "1777", "--size", size, "--tmpfs", target]
+                          for size, target in ((str(limits.scratch_mb * mb), BOX_HOME), (small, "/tmp"),
+                                               (small, "/dev/shm")))
+    filter_args = ["--seccomp", str(seccomp_fd)] if seccomp_fd is not None else []
     # /tmp is mounted before the Python installation, which may itself live under /tmp (a fresh clone's
     # .venv): bwrap applies mounts in order, so a later tmpfs would hide it.
-    return [bwrap, *_namespace_args(), *_system_binds(),
-            "--perms", "1777", "--size", str(max(limits.scratch_mb // 4, 16) * mb), "--tmpfs", "/tmp",
-            *python_binds(),
-            "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.scratch_mb * mb), "--tmpfs", BOX_HOME,
+    return [bwrap, *_namespace_args(), *_system_binds(), *tmp, *python_binds(),
+            "--proc", "/proc", "--dev", "/dev", *shm, *home, *filter_args,
             "--perms", "0755", "--dir", BOX_GRADER,
             "--ro-bind", str(staging.root / "runner"), f"{BOX_GRADER}/runner",
             "--ro-bind", str(staging.root / "lib"), f"{BOX_GRADER}/lib",
@@ -319,24 +379,59 @@ class KernelProcess:
         if not sandboxed:
             env["HOME"] = str(staging.root / "home")
             env["MPLCONFIGDIR"] = str(staging.root / "home" / ".matplotlib")
+        self.groups, filter_fd = None, None
+        fds = [to_kernel_r, from_kernel_w]
         try:
-            argv = runner_command(staging, limits, (to_kernel_r, from_kernel_w), sandboxed, workdir_name)
-            self.process = subprocess.Popen(argv, pass_fds=(to_kernel_r, from_kernel_w), stdin=subprocess.DEVNULL,
+            preexec = None
+            if sandboxed:
+                preexec = self._confine(staging)
+                program = _seccomp_program(deny_memfd=self.groups is None)
+                if program is not None:
+                    filter_fd = seccomp.program_fd(program)
+                    fds.append(filter_fd)
+            argv = runner_command(staging, limits, (to_kernel_r, from_kernel_w), sandboxed, workdir_name,
+                                  seccomp_fd=filter_fd, scratch_mounted=preexec is not None)
+            self.process = subprocess.Popen(argv, pass_fds=fds, stdin=subprocess.DEVNULL, preexec_fn=preexec,
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                                             start_new_session=True, cwd=str(staging.root))
-        except BaseException:
+        except BaseException as error:
             os.close(self._w)
             os.close(self._r)
+            self._remove_groups()
+            if isinstance(error, subprocess.SubprocessError):
+                raise SandboxUnavailable(f"the sandbox could not be confined ({error})") from None
             raise
         finally:
-            os.close(to_kernel_r)
-            os.close(from_kernel_w)
+            for fd in fds:
+                os.close(fd)
         os.set_blocking(self._w, False)
         self._buffer = bytearray()
         self._scanned = 0
         self.console = bytearray()          # the first few kB of the process's own stdout/stderr
         self._drain = threading.Thread(target=self._drain_console, daemon=True)
         self._drain.start()
+
+    def _confine(self, staging):
+        """As root: control groups for this run (where the machine has them) and a scratch tmpfs capped in files;
+        returns what the child runs before it starts bubblewrap (None: not root, bubblewrap's tmpfses are used)."""
+        if os.geteuid() != 0:
+            return None
+        if confinement.problem() is None:
+            self.groups = confinement.SandboxGroups(self.limits)
+        confinement.prepare_scratch()
+        groups, mount_point = self.groups, str(staging.scratch)
+        size, files = self.limits.scratch_mb * 1024 * 1024, self.limits.scratch_files
+
+        def confine():          # in the child, before exec: everything it starts is inside
+            if groups is not None:
+                groups.join()
+            confinement.mount_scratch(mount_point, size, files)
+        return confine
+
+    def _remove_groups(self):
+        if self.groups is not None:
+            self.groups.remove()
+            self.groups = None
 
     def _drain_console(self):
         stream = self.process.stdout
@@ -398,6 +493,9 @@ class KernelProcess:
         signum = -code if code < 0 else (code - 128 if self.sandboxed and code > 128 else None)
         if signum == signal.SIGXCPU:
             return f"it used up its CPU-time limit ({self.limits.cpu_seconds} s)"
+        if self.groups is not None and self.groups.oom_kills():
+            return (f"it ran out of memory (the sandbox's {self.limits.memory_mb} MB, counting shared memory, "
+                    f"files it wrote and kernel memory)")
         if signum == signal.SIGKILL:
             return "it was killed (out of memory, or by the grader)"
         if signum == signal.SIGXFSZ:
@@ -422,6 +520,7 @@ class KernelProcess:
 
     def close(self):
         self.kill()
+        self._remove_groups()
         for fd in (self._w, self._r):
             try:
                 os.close(fd)

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 from grading.files import open_entry, walk
-from grading.marking.sandbox import sandbox_uid
+from grading.marking.sandbox import sandbox_uids
 from tests.conftest import require
 from tests.course.conftest import DemoCourse, venv_env
 from tests.course.fixtures.demo import HIDDEN_MARKER, MAX_SCORE, POINTS, SOLUTIONS
@@ -53,13 +53,13 @@ def _hashes(root):
 def _sandbox_processes(root):
     """Processes still running as the uid of one of this run's sandboxes (only meaningful when grading as root).
 
-    Each grading worker gives its sandboxes the uid ``sandbox_uid(worker pid)``, and the journal names the worker
+    Each grading worker gives its sandboxes uids of ``sandbox_uids(worker pid)``, and the journal names the worker
     of every submission.  Other tests may be grading at the same time (pytest -n 2): their sandboxes have other
     uids and are rightly alive, so only this run's uids count.
     """
     journal = root / "autograded" / ".grading" / "demo" / "journal.jsonl"
     workers = {entry["worker"] for entry in map(json.loads, journal.read_text().splitlines()) if entry.get("worker")}
-    uids = {sandbox_uid(int(worker.rsplit(":", 1)[1])) for worker in workers}
+    uids = set().union(*(sandbox_uids(int(worker.rsplit(":", 1)[1])) for worker in workers))
     assert uids, "the journal names no grading worker"
     left = []
     for pid in os.listdir("/proc"):

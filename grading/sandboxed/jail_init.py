@@ -1,0 +1,1 @@
+"""The assertion helpers of the problem sets (nothing else)."""
