@@ -3,17 +3,13 @@ restored from the source — whatever the student did to them (edited, deleted, 
 
 ``plan_notebook`` returns the autograded notebook's cells (release versions of locked/test cells, the student's
 answers in solution cells, the student's extra cells), which of them run in the sandbox (never a test cell), and
-flags for the instructor.  ``scan_code`` adds flags for code that looks like an attempt to cheat; flags never
-change a grade, they ask a human to look.
+flags for the instructor (``suspicious.scan_code`` adds flags for code that looks like an attempt to cheat).
 """
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
-import re
-import tokenize
 from dataclasses import dataclass, field
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -158,42 +154,3 @@ def plan_notebook(spec, nb):
             unanswered.add(original.grade_id)
     tests = {gid: p for gid, p in positions.items() if spec.by_id[gid].kind == "test"}
     return Plan(cells=cells, run=sorted(runs), tests=tests, positions=positions, flags=flags, unanswered=unanswered)
-
-
-# -- code that looks like an attempt to cheat ---------------------------------------------------------------------
-
-SUSPICIOUS = [
-    (r"\b(np|numpy)\s*\.\s*(\w+\s*\.\s*)*\w+\s*=[^=]", "assigns to a NumPy attribute (monkeypatching numpy)"),
-    (r"\bsetattr\s*\(|\bdelattr\s*\(", "uses setattr/delattr"),
-    (r"__(eq|ne|array\w*|bool|float|class|instancecheck|getattribute|reduce\w*|subclasshook)__",
-     "defines or touches special methods (__eq__, __array__, ...)"),
-    (r"\b__builtins__\b|\bimport\s+builtins\b|\bfrom\s+builtins\b", "changes builtins"),
-    (r"\bsys\s*\.\s*(modules|settrace|setprofile|_getframe|excepthook|exit)\b|\bf_back\b|\bf_globals\b",
-     "inspects or changes the interpreter (sys.modules, frames, exit)"),
-    (r"\b(ctypes|subprocess|socket|signal|multiprocessing|threading|resource|importlib|inspect|gc|pickle|"
-     r"marshal|pty|fcntl|mmap)\b", "imports a low-level module"),
-    (r"\bos\s*\.\s*(system|fork|forkpty|kill|killpg|_exit|exec\w*|spawn\w*|popen|setsid|setuid|chroot|"
-     r"remove|unlink|rmdir|rename|replace|symlink|link|chmod|open|write)\b", "calls os process or file functions"),
-    (r"\bexit\s*\(|\bquit\s*\(|raise\s+SystemExit|KeyboardInterrupt", "exits the kernel"),
-    (r"grading\s*\.\s*asserts|\bassert_(close|shape|equal|true)\s*=|CheckFailed", "touches the grading helpers"),
-    (r"gradebook|solutions|autograded|submitted|nbgrader|/work/|/home/|/root|\.\./", "names course paths"),
-    (r"\bopen\s*\(\s*['\"]\s*/", "opens a file by absolute path"),
-    (r"^\s*[!%]|get_ipython", "runs shell commands or magics"),
-    (r"\bexec\s*\(|\beval\s*\(|\bcompile\s*\(|__import__", "runs generated code (exec/eval/__import__)"),
-    (r"\bnnlib\b", "uses nnlib (not available when graded)"),
-]
-_SUSPICIOUS = [(re.compile(pattern, re.MULTILINE), why) for pattern, why in SUSPICIOUS]
-
-
-def _without_comments(source):
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-        return tokenize.untokenize((t.type, t.string) for t in tokens if t.type != tokenize.COMMENT)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return source
-
-
-def scan_code(sources):
-    """Flags for code that looks like tampering (to be read by a human; they never change a grade)."""
-    text = "\n".join(_without_comments(source) for source in sources)
-    return [("suspicious-code", f"the code {why}") for pattern, why in _SUSPICIOUS if pattern.search(text)]

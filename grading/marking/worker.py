@@ -17,7 +17,8 @@ from ..files import readable
 from .feedback import verdict_output
 from .kernel import Kernel, SandboxStartError
 from .sandbox import KernelProcess, Staging
-from .submission import plan_notebook, read_notebook, scan_code
+from .submission import plan_notebook, read_notebook
+from .suspicious import scan_code
 from .trusted import failed_verdicts, run_tests
 from ..names import match_notebooks, submitted_notebooks
 
