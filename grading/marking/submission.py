@@ -12,6 +12,8 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from .. import flags as flag
+
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 NBGRADER_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id")
 
@@ -93,7 +95,7 @@ def plan_notebook(spec, nb):
     for raw in nb["cells"]:
         parsed = _student_cell(raw)
         if parsed is None:
-            flags.append(("bad-cell", "a cell that is not a notebook cell was ignored"))
+            flags.append((flag.BAD_CELL, "a cell that is not a notebook cell was ignored"))
             continue
         cell_type, source, meta = parsed
         grade_id = meta.get("grade_id") if meta and type(meta.get("grade_id")) is str else None
@@ -102,7 +104,7 @@ def plan_notebook(spec, nb):
             release_meta = original.release.get("metadata", {}).get("nbgrader", {})
             release_source = _text(original.release.get("source", ""))
             if grade_id in positions:
-                flags.append(("duplicated-cell", f"cell {grade_id} appears more than once"))
+                flags.append((flag.DUPLICATED_CELL, f"cell {grade_id} appears more than once"))
                 if original.kind == "solution" and cell_type == "code":      # keep the code, as a plain cell
                     runs.append(len(cells))
                     cells.append(_new_cell("code", source))
@@ -110,16 +112,16 @@ def plan_notebook(spec, nb):
             positions[grade_id] = len(cells)
             if original.kind in ("test", "locked"):
                 if cell_type != original.cell_type or source.rstrip() != release_source.rstrip():
-                    code = "edited-test-cell" if original.kind == "test" else "edited-locked-cell"
+                    code = flag.EDITED_TEST_CELL if original.kind == "test" else flag.EDITED_LOCKED_CELL
                     flags.append((code, f"{original.kind} cell {grade_id} was changed; the original was used"))
                 elif not _same_metadata(meta, release_meta):
-                    flags.append(("metadata-changed", f"the nbgrader metadata of cell {grade_id} was changed"))
+                    flags.append((flag.METADATA_CHANGED, f"the nbgrader metadata of cell {grade_id} was changed"))
                 if original.kind == "locked" and original.cell_type == "code":
                     runs.append(len(cells))
                 cells.append(_release_cell(original))
             else:                                                           # the student's answer
                 if not _same_metadata(meta, release_meta) or cell_type != original.cell_type:
-                    flags.append(("metadata-changed", f"the nbgrader metadata of cell {grade_id} was changed"))
+                    flags.append((flag.METADATA_CHANGED, f"the nbgrader metadata of cell {grade_id} was changed"))
                 if source.rstrip() == release_source.rstrip():
                     unanswered.add(grade_id)
                 cell = _new_cell(original.cell_type, source, copy.deepcopy(original.release.get("metadata", {})))
@@ -128,7 +130,7 @@ def plan_notebook(spec, nb):
                 cells.append(cell)
             continue
         if meta and any(meta.get(key) for key in ("grade", "solution", "locked", "task")):
-            flags.append(("unknown-cell", f"a cell claims to be nbgrader cell {grade_id!r}, which the source does "
+            flags.append((flag.UNKNOWN_CELL, f"a cell claims to be nbgrader cell {grade_id!r}, which the source does "
                                           f"not have; it was treated as an ordinary cell"))
         if cell_type == "code":
             runs.append(len(cells))
@@ -139,7 +141,8 @@ def plan_notebook(spec, nb):
     for i, original in enumerate(order):
         if original.grade_id in positions:
             continue
-        kinds = {"test": "deleted-test-cell", "locked": "deleted-locked-cell", "solution": "deleted-solution-cell"}
+        kinds = {"test": flag.DELETED_TEST_CELL, "locked": flag.DELETED_LOCKED_CELL,
+                 "solution": flag.DELETED_SOLUTION_CELL}
         flags.append((kinds[original.kind], f"{original.kind} cell {original.grade_id} was missing and was "
                                             f"restored from the source"))
         before = [positions[c.grade_id] for c in order[:i] if c.grade_id in positions]

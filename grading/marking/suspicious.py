@@ -14,6 +14,8 @@ import ast
 import re
 import unicodedata
 
+from .. import flags as flag
+
 NUMPY = "assigns to a NumPy attribute (monkeypatching numpy)"
 MODULE_ATTRIBUTE = "assigns to an attribute of an imported module"
 SETATTR = "uses setattr/delattr"
@@ -200,4 +202,4 @@ def scan_code(sources):
     visitor = _Visitor()
     found = set().union(*(suspicious(source, visitor) for source in sources))
     order = [why for _, why in TEXT_PATTERNS] + [MODULE_ATTRIBUTE]
-    return [("suspicious-code", f"the code {why}") for why in dict.fromkeys(order) if why in found]
+    return [(flag.SUSPICIOUS_CODE, f"the code {why}") for why in dict.fromkeys(order) if why in found]
