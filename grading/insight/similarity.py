@@ -107,6 +107,11 @@ def _text(source):
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def _has_answer_cells(nb):
+    return any(type(cell) is dict and type(cell.get("metadata")) is dict
+               and (cell["metadata"].get("nbgrader") or {}).get("solution") for cell in nb["cells"])
+
+
 def template_hashes(spec):
     """Every k-gram hash of the released answer and plain code cells (code every student was given), sorted and
     unique."""
@@ -246,7 +251,10 @@ def class_answers(course, assignment, spec):
             if nb is None:
                 problems.append(f"{name}.ipynb: {problem}")
                 continue
-            cells += [(name, label, code) for label, code in executed_cells(nb_spec, nb) if code.strip()]
+            executed = [(name, label, code) for label, code in executed_cells(nb_spec, nb) if code.strip()]
+            if not executed and not _has_answer_cells(nb):
+                problems.append(f"{name}.ipynb has no answer cells (deleted, or their nbgrader metadata removed)")
+            cells += executed
         if cells:
             found.append(fingerprint(submission.student, cells, template))
         else:
