@@ -34,6 +34,7 @@ from grading.gradebook import GradebookWriter, ensure_assignment  # noqa: E402
 from grading.insight.analyze import analyze  # noqa: E402
 from grading.insight.similarity import similarity  # noqa: E402
 from grading.journal import Journal  # noqa: E402
+from grading.records import Result  # noqa: E402
 from grading.source import load_assignment  # noqa: E402
 from tests.course.fixtures.demo import POINTS, SOURCE  # noqa: E402
 from tests.course.generated_class import make_class, precision_recall, tag, write_class  # noqa: E402
@@ -120,8 +121,8 @@ def record_graded_class(course_dir, students, seed):
                 failed = rng.random() < 0.25
                 verdicts[gid] = {"score": 0.0 if failed else float(points),
                                  "kind": rng.choice(KINDS) if failed else None}
-            writer.record({"student": student, "flags": [],
-                           "notebooks": {"demo": {"verdicts": verdicts, "unanswered": []}}})
+            writer.record(Result(student=student, assignment="demo", key=str(i),
+                                 notebooks={"demo": {"verdicts": verdicts, "unanswered": []}}))
             journal.append({"student": student, "key": str(i), "status": "graded",
                             "score": sum(v["score"] for v in verdicts.values()), "max_score": sum(POINTS.values()),
                             "flags": [], "verdicts": {"demo": verdicts}})

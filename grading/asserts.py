@@ -16,15 +16,63 @@ import numpy as np
 class CheckFailed(AssertionError):
     """A test found a wrong answer; the message says what was expected and what came back.
 
-    ``public`` (when given) says the same without the expected values, for hidden tests: the grader shows it
-    instead of the message when the check is part of a hidden test.  ``kind`` names the slip in one word
-    ("shape", "transposed", "factor", "sign", "nan", "values", ...), for the instructor's item analysis.
+    ``problem`` says the same from a fixed vocabulary (``PROBLEMS``: no value, shape, length or name the checked
+    code chose), for hidden tests and for anything checked after hidden tests called the student's code: the grader
+    shows ``public`` (``"hidden test: <what> — <problem>"``) or ``summary`` instead of the message then.  ``what``
+    and ``hint`` are the instructor's words.  ``kind`` names the slip in one word ("shape", "transposed", "factor",
+    "sign", "nan", "values", ...), for the instructor's item analysis.
     """
 
-    def __init__(self, message, public=None, kind=None):
+    def __init__(self, message, public=None, kind=None, *, what=None, problem=None, hint=None, expected=None):
         super().__init__(message)
-        self.public = public
+        self.what, self.problem, self.hint = what, problem, hint
+        self.expected = expected    # a number, string or bool the check expected (None: an array, or not said)
+        self.public = public if public is not None or what is None else f"hidden test: {self.summary}"
         self.kind = kind
+
+    @property
+    def summary(self):
+        """What was checked and the problem in fixed words (None for a check without them)."""
+        return self.summary_with()
+
+    def summary_with(self, detail=""):
+        """``summary`` with ``detail`` (e.g. ", expected 13") after the problem, before the hint."""
+        if self.what is None:
+            return self.public.removeprefix("hidden test: ") if self.public else None
+        return _hint(f"{self.what} — {self.problem}{detail}", self.hint)
+
+
+# Everything a public message may say about the checked value (the test's own `what`, `hint` and expected shape
+# aside): a fixed vocabulary, so that a hidden input the student's code has seen cannot be spelled out in it.
+NOUNS = {np.ndarray: "a NumPy array", list: "a list", tuple: "a tuple", dict: "a dict", set: "a set", str: "a str",
+         bool: "a bool", int: "an int", float: "a float", complex: "a complex number", type(None): "None",
+         np.dtype: "a NumPy dtype", bytes: "bytes"}
+OTHER_NOUN = "a value of another type"
+OBJECT_NOUN = "an object the grader cannot check (it checks NumPy arrays, numbers, strings, and lists, tuples or " \
+    "dicts of these)"
+SHAPE_HINTS = {
+    "transposed": " (the transpose: is a matrix transposed, e.g. W instead of Wᵀ?)",
+    "same-size": " (same number of entries: check the axis of a sum or a reshape)",
+    "fewer-dims": " (fewer dimensions: did a sum lose its axis? try keepdims=True)",
+    "": "",
+}
+SLIPS = {"sign": " — exactly the negative of the expected values: a sign error?",
+         "factor": " — every value is the same multiple of the expected one: a missing or extra factor?",
+         "values": ""}
+PROBLEMS = ("returned {noun} instead of a NumPy array of shape {shape}", "the array's dtype is not a number type",
+            "wrong shape: expected {shape}{shape_hint}", "the result contains NaN or infinity (an overflow, a log "
+            "of 0, or a division by 0?)", "wrong values (shape {shape}){slip}", "expected a number but got {noun}",
+            "expected a finite number", "wrong value{slip}", "wrong value (got {noun})",
+            "{message}")      # assert_true: the instructor's own message
+
+
+def _noun(x):
+    """A value's kind in the fixed vocabulary of ``NOUNS`` (NumPy numbers by their Python kind)."""
+    if getattr(type(x), "_describe_for_grading", None) is not None:     # the grader's stand-in for such a value
+        return OBJECT_NOUN
+    if isinstance(x, np.generic):
+        x = x.item() if type(x).__module__ == "numpy" else x
+    return NOUNS.get(type(x), OTHER_NOUN)
 
 
 def _describe(x):
@@ -42,10 +90,10 @@ def _hint(message, hint):
     return f"{message}{'' if message.endswith(('?', '.')) else '.'} Hint: {hint}"
 
 
-def _fail(what, message, problem, hint, kind="values"):
+def _fail(what, message, problem, hint, kind="values", expected=None):
     """CheckFailed with the full message and its public form "hidden test: <what> — <problem>"."""
-    return CheckFailed(_hint(f"{what}: {message}", hint), public=_hint(f"hidden test: {what} — {problem}", hint),
-                       kind=kind)
+    return CheckFailed(_hint(f"{what}: {message}", hint), kind=kind, what=what, problem=problem, hint=hint,
+                       expected=expected)
 
 
 def _is_real_number(x):
@@ -62,21 +110,22 @@ def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
     if isinstance(expected, np.ndarray):
         if type(actual) is not np.ndarray:
             raise _fail(what, f"expected a NumPy array of shape {expected.shape} but got {_describe(actual)}",
-                        f"returned {_describe(actual)} instead of a NumPy array of shape {expected.shape}", hint,
+                        f"returned {_noun(actual)} instead of a NumPy array of shape {expected.shape}", hint,
                         "type")
         if actual.dtype.kind not in "fiu":
             raise _fail(what, f"expected numbers but the array has dtype {actual.dtype}",
-                        f"the array has dtype {actual.dtype}, expected numbers", hint, "type")
+                        "the array's dtype is not a number type", hint, "type")
         if actual.shape != expected.shape:
-            extra, kind = "", "shape"
+            relation, kind = "", "shape"
             if actual.shape == expected.shape[::-1] and actual.ndim == 2:
-                extra, kind = " (the transpose: is a matrix transposed, e.g. W instead of Wᵀ?)", "transposed"
+                relation, kind = "transposed", "transposed"
             elif actual.size == expected.size:
-                extra = " (same number of entries: check the axis of a sum or a reshape)"
+                relation = "same-size"
             elif actual.ndim < expected.ndim:
-                extra = " (fewer dimensions: did a sum lose its axis? try keepdims=True)"
+                relation = "fewer-dims"
+            extra = SHAPE_HINTS[relation]
             raise _fail(what, f"expected shape {expected.shape} but got shape {actual.shape}{extra}",
-                        f"wrong shape: expected {expected.shape}, got {actual.shape}{extra}", hint, kind)
+                        f"wrong shape: expected {expected.shape}{extra}", hint, kind)
         if not np.all(np.isfinite(actual)):
             raise _fail(what, "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)",
                         "the result contains NaN or infinity (an overflow, a log of 0, or a division by 0?)", hint,
@@ -87,19 +136,18 @@ def assert_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None):
             kind, ratio = _slip(actual, expected)
             raise _fail(what, f"wrong values; the largest difference is at index {tuple(map(int, i))}: "
                               f"expected {float(expected[i]):.6g}, got {float(actual[i]):.6g}" + ratio,
-                        f"wrong values (shape {expected.shape})" + ratio, hint, kind)
+                        f"wrong values (shape {expected.shape})" + SLIPS[kind], hint, kind)
         return
     if not _is_real_number(actual):
         raise _fail(what, f"expected a number but got {_describe(actual)}",
-                    f"expected a number but got {_describe(actual)}", hint, "type")
+                    f"expected a number but got {_noun(actual)}", hint, "type")
     actual = float(actual)
     if not np.isfinite(actual):
-        raise _fail(what, f"expected a finite number, got {actual}", f"expected a finite number, got {actual}", hint,
-                    "nan")
+        raise _fail(what, f"expected a finite number, got {actual}", "expected a finite number", hint, "nan")
     if not np.isclose(actual, float(expected), rtol=rtol, atol=atol):
         kind, ratio = _slip(np.array(actual), np.array(float(expected)))
-        raise _fail(what, f"expected {float(expected):.6g}, got {actual:.6g}" + ratio, "wrong value" + ratio, hint,
-                    kind)
+        raise _fail(what, f"expected {float(expected):.6g}, got {actual:.6g}" + ratio, "wrong value" + SLIPS[kind],
+                    hint, kind, expected)
 
 
 def _slip(actual, expected):
@@ -121,11 +169,12 @@ def assert_shape(actual, shape, what, hint=None):
     """``actual`` must be a NumPy array of exactly this shape."""
     if type(actual) is not np.ndarray:
         raise _fail(what, f"expected a NumPy array of shape {tuple(shape)} but got {_describe(actual)}",
-                    f"returned {_describe(actual)} instead of a NumPy array of shape {tuple(shape)}", hint, "type")
+                    f"returned {_noun(actual)} instead of a NumPy array of shape {tuple(shape)}", hint, "type")
     if actual.shape != tuple(shape):
         kind = "transposed" if actual.shape == tuple(shape)[::-1] and actual.ndim == 2 else "shape"
         raise _fail(what, f"expected shape {tuple(shape)} but got shape {actual.shape}",
-                    f"wrong shape: expected {tuple(shape)}, got {actual.shape}", hint, kind)
+                    f"wrong shape: expected {tuple(shape)}" + SHAPE_HINTS["transposed" if kind == "transposed" else ""],
+                    hint, kind)
 
 
 def assert_equal(actual, expected, what, hint=None):
@@ -142,8 +191,8 @@ def assert_equal(actual, expected, what, hint=None):
     if not ok:
         raise _fail(what, f"expected {expected!r}, got {_show(actual)} ({type(actual).__name__})",
                     # never the student's value: on hidden inputs it could spell out those inputs
-                    "wrong value" if type(actual) is type(expected) else f"wrong value (got {_describe(actual)})",
-                    hint)
+                    "wrong value" if type(actual) is type(expected) else f"wrong value (got {_noun(actual)})",
+                    hint, expected=expected)
 
 
 def _show(x):

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import Course
+from .errors import Interrupted, NoSubmissions  # noqa: F401 (re-exported)
+from .records import Failure, Job, Result
 from .export import gradebook_scores
 from .gradebook import GradebookWriter, ensure_assignment
 from .journal import Journal, RunLock, submission_key
@@ -31,18 +33,6 @@ from .marking.sandbox import check_course_not_exposed, check_sandbox
 from .source import load_assignment
 from .marking.worker import grade_submission, warm_up
 from .workers import run_local
-
-
-class NoSubmissions(Exception):
-    """There is nothing to grade: no submitted/<student>/ASSIGNMENT folder (the report is left as it was)."""
-
-
-class Interrupted(Exception):
-    """Ctrl-C: what finished is saved (``summary``); a re-run resumes."""
-
-    def __init__(self, summary):
-        super().__init__("interrupted")
-        self.summary = summary
 
 
 @dataclass
@@ -179,9 +169,9 @@ class _Run:
                 continue
             self.timestamps[submission.student] = submission.timestamp
             self.secrets[submission.student] = _submission_secret(submission)
-            jobs[submission.student] = {"student": submission.student, "assignment": self.assignment, "key": key,
-                                        "spec": self.spec, "path": str(submission.path),
-                                        "linked": submission.linked, "limits": limits, "sandboxed": sandboxed}
+            jobs[submission.student] = Job(student=submission.student, assignment=self.assignment, key=key,
+                                           spec=self.spec, path=str(submission.path), linked=submission.linked,
+                                           limits=limits, sandboxed=sandboxed)
         return jobs
 
     def _already_graded(self, student, key, entry):
@@ -200,8 +190,8 @@ class _Run:
         self.bar = _progress(len(jobs), progress)
         retry = {}
         for result in self._results(jobs, workers, scheduler):
-            if result["status"] == "failed" and result.get("retry"):
-                retry[result["student"]] = jobs[result["student"]]
+            if result.retry:
+                retry[result.student] = jobs[result.student]
             else:
                 self.finish(result)
         if retry:
@@ -229,14 +219,14 @@ class _Run:
             except cf.TimeoutError:
                 for future, student in futures.items():
                     future.cancel()
-                    yield {"student": student, "key": jobs[student]["key"], "status": "failed",
-                           "reason": f"the cluster did not finish it within the run's {limit:g} s limit"}
+                    yield Result.failed(jobs[student], Failure.DEADLINE,
+                                        f"the cluster did not finish it within the run's {limit:g} s limit")
         finally:
             shutdown()
 
     def deadline(self, jobs):
         """Wall seconds one submission may take in its worker: every notebook's limit, plus a margin."""
-        limits = next(iter(jobs.values()))["limits"]
+        limits = next(iter(jobs.values())).limits
         if limits.submission_seconds:
             return limits.submission_seconds
         return len(self.spec.notebooks) * (limits.notebook_seconds + limits.startup_seconds) + 30
@@ -246,24 +236,26 @@ class _Run:
         try:
             result = future.result()
         except Exception as error:          # the worker process died, or the cluster lost it
-            return {"student": job["student"], "key": job["key"], "status": "failed", "retry": True,
-                    "reason": f"the grading worker failed: {type(error).__name__}: {error}"}
+            return Result.failed(job, Failure.WORKER, f"the grading worker failed: {type(error).__name__}: {error}")
         return cls._checked(result, job)
 
     @staticmethod
     def _checked(result, job):
-        if result["status"] == "failed" and "sandbox" in (result["reason"] or ""):
-            result["retry"] = True
+        """The worker's Result, or a failure if what came back is not one (a grading function of a test, say)."""
+        if type(result) is not Result or (result.student, result.key) != (job.student, job.key):
+            return Result.failed(job, Failure.BUG, f"the grading worker returned {type(result).__name__}, "
+                                                   f"not this submission's result")
         return result
 
     def finish(self, result):
         """Save one result: autograded notebooks, gradebook, then the journal line (so a crash loses nothing)."""
-        result = _encodable(result)
-        student, summary = result["student"], self.summary
-        if result["status"] == "graded":
+        result.reason, result.flags, result.notebooks = map(_encodable, (result.reason, result.flags,
+                                                                         result.notebooks))
+        student, summary = result.student, self.summary
+        if result.status == "graded":
             try:
                 folder = self.course.autograded_dir(student, self.assignment)
-                for name, outcome in result["notebooks"].items():
+                for name, outcome in result.notebooks.items():
                     _write_atomic(folder / f"{name}.ipynb", outcome["autograded"])
                 if self.timestamps.get(student):
                     _write_atomic(folder / "timestamp.txt", self.timestamps[student])
@@ -271,22 +263,22 @@ class _Run:
                     _write_atomic(folder / "submission_secret.txt", self.secrets[student])
                 self.writer.record(result, self.timestamps.get(student))
             except Exception as error:
-                result.update(status="failed", reason=f"could not save the grades: {type(error).__name__}: {error}")
-        entry = {"student": student, "key": result["key"], "status": result["status"], "worker": result.get("worker")}
-        if result["status"] == "graded":
-            entry.update(score=sum(o["score"] for o in result["notebooks"].values()),
-                         max_score=sum(o["max_score"] for o in result["notebooks"].values()),
-                         flags=result["flags"], seconds=round(result["seconds"], 3),
-                         sandbox_seconds=round(result["sandbox_seconds"], 3))
+                result.fail(Failure.SAVE, f"could not save the grades: {type(error).__name__}: {error}")
+        entry = {"student": student, "key": result.key, "status": result.status, "worker": result.worker}
+        if result.status == "graded":
+            entry.update(score=sum(o["score"] for o in result.notebooks.values()),
+                         max_score=sum(o["max_score"] for o in result.notebooks.values()),
+                         flags=result.flags, seconds=round(result.seconds, 3),
+                         sandbox_seconds=round(result.sandbox_seconds, 3))
             entry["verdicts"] = {name: {grade_id: {"score": v["score"], "kind": v.get("kind")}
                                         for grade_id, v in outcome["verdicts"].items()}
-                                 for name, outcome in result["notebooks"].items()}   # for `grading analyze`
+                                 for name, outcome in result.notebooks.items()}   # for `grading analyze`
             summary.graded += 1
-            summary.flagged += bool(result["flags"])
+            summary.flagged += bool(result.flags)
         else:
-            entry["reason"] = result["reason"]
+            entry.update(reason=result.reason, failure=result.failure.value)
             summary.failed += 1
-            summary.failures[student] = result["reason"]
+            summary.failures[student] = result.reason
         self.journal.append(entry)
         self.bar.update(1)
         self.bar.set_postfix_str(f"failed {summary.failed}, flagged {summary.flagged}")

@@ -10,9 +10,7 @@ from nbgrader.utils import find_all_files
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-
-class NotACourse(Exception):
-    """Neither the folder nor any folder above it has nbgrader_config.py."""
+from .errors import NotACourse  # noqa: F401 (re-exported)
 
 
 def find_course_root(start="."):

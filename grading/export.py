@@ -28,14 +28,11 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from .gradebook import venv_tools_on_path
+from .errors import ExportError  # noqa: F401 (re-exported)
 from .late import apply_late_penalties
 from .lms import late_marks
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-
-
-class ExportError(Exception):
-    """The gradebook has nothing to export for this assignment."""
 
 
 @dataclass

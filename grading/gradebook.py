@@ -19,9 +19,7 @@ from nbgrader.api import (Comment, Grade, Gradebook, MissingEntry, Student, Subm
 from nbgrader.utils import parse_utc
 from sqlalchemy import insert
 
-
-class GradebookError(Exception):
-    """The gradebook cannot be brought in line with the source notebooks."""
+from .errors import GradebookError  # noqa: F401 (re-exported)
 
 
 def venv_tools_on_path():
@@ -102,7 +100,7 @@ class GradebookWriter:
         with warnings.catch_warnings():         # nbgrader's add_submission makes SQLAlchemy warn; it is harmless
             warnings.simplefilter("ignore")
             try:
-                if self._is_new(result["student"]):
+                if self._is_new(result.student):
                     self._create(result, timestamp)
                 else:
                     self._update(result, timestamp)
@@ -130,15 +128,15 @@ class GradebookWriter:
             assignment_id=self._assignment_id, student_id=student).first() is None
 
     def _create(self, result, timestamp):
-        db, student = self.gb.db, result["student"]
+        db, student = self.gb.db, result.student
         if student not in self._students:
             db.execute(insert(Student), [{"id": student}])
         submission_id = new_uuid()
         rows = {SubmittedNotebook: [], Grade: [], Comment: []}
         for name, (notebook_id, cells) in self._structure().items():
-            outcome = result["notebooks"].get(name, {"verdicts": {}, "unanswered": ()})
+            outcome = result.notebooks.get(name, {"verdicts": {}, "unanswered": ()})
             notebook = {"id": new_uuid(), "notebook_id": notebook_id, "assignment_id": submission_id,
-                        "flagged": bool(result["flags"]) and name in result["notebooks"]}
+                        "flagged": bool(result.flags) and name in result.notebooks}
             rows[SubmittedNotebook].append(notebook)
             for cell_id, cell_name, kind in cells:
                 if kind in ("solution", "task"):
@@ -160,14 +158,14 @@ class GradebookWriter:
 
     # ---- a regrade: through nbgrader's API, keeping what graders entered by hand ---------------------------
     def _update(self, result, timestamp):
-        student = result["student"]
+        student = result.student
         try:
             self.gb.update_or_create_submission(self.assignment, student,
                                                 **({"timestamp": timestamp} if timestamp else {}))
         except Exception:
             self.gb.db.rollback()               # an unreadable timestamp.txt: keep the submission, untimed
             self.gb.update_or_create_submission(self.assignment, student)
-        for name, outcome in result["notebooks"].items():
+        for name, outcome in result.notebooks.items():
             notebook = self.gb.find_submission_notebook(name, self.assignment, student)
             for grade in notebook.grades:
                 verdict = outcome["verdicts"].get(grade.name)
@@ -177,7 +175,7 @@ class GradebookWriter:
                 grade.needs_manual_grade = grade.manual_score is not None
             for comment in notebook.comments:
                 comment.auto_comment = "No response." if comment.name in outcome["unanswered"] else None
-            if result["flags"]:
+            if result.flags:
                 notebook.flagged = True         # never cleared here: a grader may have flagged it by hand
         self.gb.db.commit()
 

@@ -10,8 +10,16 @@ understood (the file name inside the zip; the original name may have gained a su
   canvas`` fills in).
 * **Moodle**: ``<Full Name>_<participant id>_assignsubmission_file_<original name>``, or the same as a folder
   (``<Full Name>_<participant id>_assignsubmission_file_/<original name>``, "download submissions in folders").
-  Moodle's participant id is different for every assignment, so the student id is the name, lower case, with
-  every run of other characters than letters and digits replaced by ``-`` (``Jane Doe`` -> ``jane-doe``).
+  The student id is the name, lower case, with every run of other characters than letters and digits replaced by
+  ``-``, followed by Moodle's participant id (``Jane Doe``, 4242 -> ``jane-doe-4242``): two students whose names
+  read alike ("Jane Doe" and "JANE-DOE") never share an id.  Moodle's participant id belongs to one assignment (it
+  is the "Participant 4242" of that assignment's grading worksheet), so the same student has another id in the
+  next assignment.
+
+A file whose student and notebook were already collected in this run (the same download unpacked twice, or the
+folder and the flat form of one submission) would stop nbgrader's whole ``zip_collect`` ("Duplicate submission
+file"): it is collected under a numbered name instead (``demo (2).ipynb``), with a warning, and grading then lists it
+(``extra-notebook``, or a failure naming both files when neither has the notebook's own name).
 
 Another LMS: set nbgrader's ``c.FileNameCollectorPlugin.named_regexp`` and it is used instead.
 
@@ -29,12 +37,14 @@ from nbgrader.plugins.zipcollect import FileNameCollectorPlugin
 
 CANVAS = re.compile(r"(?P<name>[^/_]+)_(?:(?P<late>late)_)?(?P<student_id>\d+)_(?P<submission>\d+)_"
                     r"(?P<file_id>[^/]+)$", re.IGNORECASE)
-MOODLE = re.compile(r"(?P<name>[^/_]+)_(?P<participant>\d+)_assignsubmission_file_?/?(?P<file_id>[^/]+)$")
+MOODLE = re.compile(r"(?P<name>[^/]*?)_(?P<participant>\d+)_assignsubmission_file_?/?(?P<file_id>[^/]+)$")
 LATE_FILE = "late.json"
 
 
-def moodle_student_id(name):
-    return re.sub(r"[\W_]+", "-", name.strip().lower()).strip("-")
+def moodle_student_id(name, participant):
+    """``jane-doe-4242``: the name, readable, and the participant id, which no other participant has."""
+    readable = re.sub(r"[\W_]+", "-", name.strip().lower()).strip("-")
+    return f"{readable}-{participant}" if readable else participant
 
 
 def parse(path):
@@ -43,7 +53,8 @@ def parse(path):
     tail = "/".join(path.split("/")[-2:])           # Moodle's folder form puts the student in the folder's name
     moodle = MOODLE.search(tail)
     if moodle:
-        return {"student_id": moodle_student_id(moodle["name"]), "file_id": moodle["file_id"], "lms": "moodle",
+        return {"student_id": moodle_student_id(moodle["name"], moodle["participant"]), "file_id": moodle["file_id"],
+                "lms": "moodle",
                 "late": False}
     canvas = CANVAS.match(path.split("/")[-1])
     if canvas:
@@ -77,7 +88,24 @@ class LMSFileNames(FileNameCollectorPlugin):
                              submitted_file)
             return None
         self._remember_late(info, os.path.basename(submitted_file))
-        return {"student_id": info["student_id"], "file_id": info["file_id"]}
+        return {"student_id": info["student_id"], "file_id": self._unique_file_id(info, submitted_file)}
+
+    def _unique_file_id(self, info, submitted_file):
+        """The file id, numbered if this student's file of that name was already collected in this run (nbgrader
+        would stop the whole collection at the second one)."""
+        if not hasattr(self, "_collected"):
+            self._collected = set()         # (student id, file name as nbgrader stores it) of this run
+        stem, suffix = os.path.splitext(info["file_id"])
+        ext = os.path.splitext(submitted_file)[1]       # nbgrader names the file stem + the file's own extension
+        candidate, number = stem, 1
+        while (info["student_id"], candidate + ext) in self._collected:
+            number += 1
+            candidate = f"{stem} ({number})"
+        if number > 1:
+            self.log.warning("%s: student %s already has a file %s in this download; collected as %s",
+                             submitted_file, info["student_id"], stem + ext, candidate + ext)
+        self._collected.add((info["student_id"], candidate + ext))
+        return candidate + suffix
 
     def _remember_late(self, info, filename):
         app = self.parent

@@ -14,6 +14,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from . import flags as flag
+
 _ADDED = [re.compile(r"^copy of\s+", re.IGNORECASE),        # "Copy of ps05_backprop" (Google Drive, Windows)
           re.compile(r"\s*\(\d+\)$"),                        # "ps05_backprop (1)" (a download saved twice)
           re.compile(r"-\d+$"),                              # "ps05_backprop-1" (Canvas resubmission)
@@ -39,9 +41,9 @@ class Matching:
     problems: list = field(default_factory=list)    # why a notebook could not be matched (names the files)
 
     def flags(self):
-        flags = [("renamed-notebook", f"{file} was graded as {name}.ipynb") for name, file in self.renamed.items()]
+        flags = [(flag.RENAMED_NOTEBOOK, f"{file} was graded as {name}.ipynb") for name, file in self.renamed.items()]
         if self.extra:
-            flags.append(("extra-notebook", "notebooks that are not part of the assignment (not graded): "
+            flags.append((flag.EXTRA_NOTEBOOK, "notebooks that are not part of the assignment (not graded): "
                                             + ", ".join(self.extra)))
         return flags
 

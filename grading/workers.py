@@ -20,6 +20,8 @@ import signal
 import time
 import traceback
 
+from .records import Failure, Result
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -40,8 +42,8 @@ def _work(function, job, connection, parent_pid):
     try:
         result = function(job)
     except BaseException as error:                   # the function never raises; if it does, say why
-        result = {"student": job["student"], "key": job["key"], "status": "failed",
-                  "reason": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc(limit=8)}
+        result = Result.failed(job, Failure.BUG, f"{type(error).__name__}: {error}",
+                               traceback=traceback.format_exc(limit=8))
     try:
         connection.send(result)
     finally:
@@ -56,8 +58,8 @@ class Running:
 def run_local(function, jobs, workers, deadline_seconds):
     """Yield ``(student, result)`` as each of ``jobs`` (student -> job) finishes, at most ``workers`` at once.
 
-    A result is what ``function(job)`` returned, or a failure: ``{"status": "failed", "reason": ...}`` with
-    ``"retry": True`` when the worker died (not when it ran out of time).
+    A result is what ``function(job)`` returned, or a failed ``records.Result``: ``Failure.WORKER`` (retried) when
+    the worker died, ``Failure.DEADLINE`` when it ran out of time.
     """
     context = multiprocessing.get_context("fork")
     waiting, running = list(jobs.items()), {}
@@ -80,9 +82,9 @@ def run_local(function, jobs, workers, deadline_seconds):
                 if now >= worker.deadline:
                     del running[connection]
                     _stop(worker)
-                    yield worker.student, _failure(jobs[worker.student],
-                                                   f"grading took longer than its {deadline_seconds:g} s wall-time "
-                                                   f"limit; the worker was stopped", retry=False)
+                    yield worker.student, Result.failed(jobs[worker.student], Failure.DEADLINE,
+                                                        f"grading took longer than its {deadline_seconds:g} s "
+                                                        f"wall-time limit; the worker was stopped")
     finally:
         for worker in running.values():
             _stop(worker)
@@ -95,7 +97,7 @@ def _collect(worker, job):
         worker.process.join(timeout=5)
         code = worker.process.exitcode
         how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
-        result = _failure(job, f"the grading worker failed: it {how} before returning a result", retry=True)
+        result = Result.failed(job, Failure.WORKER, f"the grading worker failed: it {how} before returning a result")
     worker.connection.close()
     worker.process.join(timeout=5)
     if worker.process.is_alive():
@@ -109,6 +111,3 @@ def _stop(worker):
     worker.process.join()
     worker.connection.close()
 
-
-def _failure(job, reason, retry):
-    return {"student": job["student"], "key": job["key"], "status": "failed", "reason": reason, "retry": retry}

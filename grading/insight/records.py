@@ -16,10 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..journal import Journal
-
-
-class InsightError(Exception):
-    """The records cannot answer the question (never graded, nobody graded, ...); the message is one line."""
+from ..errors import InsightError  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)

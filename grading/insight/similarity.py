@@ -1,8 +1,9 @@
-"""``python -m grading similarity ASSIGNMENT``: which students' answer cells are alike — evidence for a human to
-look at, never a penalty.
+"""``python -m grading similarity ASSIGNMENT``: which students' code is alike — evidence for a human to look at,
+never a penalty.
 
-1. Each student's answer cells (the solution cells of the source, as submitted; cells left as released are
-   skipped) are normalised (``normalize.py``: names, comments, whitespace do not count) and fingerprinted by
+1. Each student's code is everything of theirs that the grader executes (``marking.submission.plan_notebook``:
+   answer cells, extra code cells, duplicated answer cells; locked and test cells are the source's, and answer
+   cells left as released are skipped), normalised (``normalize.py``: names, comments, whitespace do not count) and fingerprinted by
    winnowing (Schleimer, Wilkerson & Aiken 2003) with copydetect's ``winnow``: of every window of ``WINDOW``
    consecutive k-gram hashes the smallest is kept, so any match of at least ``K + WINDOW - 1`` normalised
    characters is found.  Each top-level function is fingerprinted on its own, so their order does not matter.
@@ -12,8 +13,9 @@ look at, never a penalty.
    work grows with the matches, not with the number of pairs of students.
 3. A student's share of a pair is the part of their fingerprints that the other student has too, each weighted
    by its rarity (log of class size over the number of students who have it), as in text retrieval's idf: a
-   shared line everybody writes weighs nothing, a shared oddity a lot.  A pair's score is the smaller of the two
-   shares (both students' code must largely match); pairs at or above ``threshold`` are ranked, grouped (students
+   shared line everybody writes weighs nothing, a shared oddity a lot.  A pair's score is the larger of the two
+   shares (containment: one student's code is largely inside the other's, whatever else the other wrote: dead code
+   added around a renamed copy does not hide it); pairs at or above ``threshold`` are ranked, grouped (students
    linked by such pairs) and shown side by side, the shared parts marked (copydetect's ``get_copied_slices`` and
    ``highlight_overlap``).
 
@@ -23,7 +25,6 @@ hashes with Python's salted ``hash`` (scores would change from run to run) and r
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from collections import Counter
@@ -35,6 +36,8 @@ import numpy as np
 from copydetect.utils import get_copied_slices, highlight_overlap, winnow
 
 from ..course import Course
+from ..marking.submission import plan_notebook, read_notebook
+from ..names import match_notebooks, submitted_notebooks
 from ..source import load_assignment
 from .normalize import concatenate, kgram_hashes, normalize
 from .page import escape, page, percent, table
@@ -51,7 +54,7 @@ SHOWN_PAIRS = 200       # side-by-side views in the page (the CSV lists every pa
 class Answers:
     """One student's answer cells as one document, with fingerprints."""
     student: str
-    code: str                               # the answer cells, each under a "# ── notebook: cell ──" header
+    code: str                               # the executed cells, each under a "# ── notebook: cell ──" header
     normalized: object                      # normalize.Normalized of the cells, one after the other
     fingerprints: dict = field(default_factory=dict)    # hash -> positions in the normalised text
     kgrams: object = None                   # every k-gram's hash by position (-1: template, or spans two blocks)
@@ -85,13 +88,18 @@ class Similarity:
         return "\n".join(lines)
 
 
-def answer_cells(nb, answer_ids):
-    """grade_id -> source of the submitted notebook's answer cells (code cells with a solution's grade_id)."""
-    found = {}
-    for cell in nb.get("cells", []):
-        grade_id = (cell.get("metadata") or {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("cell_type") == "code" and grade_id in answer_ids and grade_id not in found:
-            found[grade_id] = _text(cell.get("source", ""))
+def executed_cells(nb_spec, nb):
+    """[(label, source)] of the student's code that grading runs (``plan_notebook``): answer cells changed from
+    the release (labelled by grade_id) and every other cell of theirs (labelled "cell N"); never locked or test
+    cells, which the grader takes from the source."""
+    plan = plan_notebook(nb_spec, nb)
+    by_position = {position: grade_id for grade_id, position in plan.positions.items()}
+    found = []
+    for position in plan.run:
+        cell, grade_id = plan.cells[position], by_position.get(position)
+        if cell["metadata"].get("nbgrader", {}).get("locked") or grade_id in plan.unanswered:
+            continue
+        found.append((grade_id or f"cell {position + 1}", cell["source"]))
     return found
 
 
@@ -99,10 +107,16 @@ def _text(source):
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def _has_answer_cells(nb):
+    return any(type(cell) is dict and type(cell.get("metadata")) is dict
+               and (cell["metadata"].get("nbgrader") or {}).get("solution") for cell in nb["cells"])
+
+
 def template_hashes(spec):
-    """Every k-gram hash of the released answer cells (code every student was given), sorted and unique."""
+    """Every k-gram hash of the released answer and plain code cells (code every student was given), sorted and
+    unique."""
     hashes = [kgram_hashes(normalize(_text(cell.release.get("source", ""))).text, K)
-              for nb in spec.notebooks.values() for cell in nb.cells if cell.kind == "solution"]
+              for nb in spec.notebooks.values() for cell in nb.cells if cell.kind in ("solution", "plain")]
     return np.unique(np.concatenate(hashes)) if hashes else np.zeros(0, dtype=np.int64)
 
 
@@ -161,7 +175,7 @@ def compare(a, b, weight, totals):
     """The Pair of two students: the share of each one's code, weighted by rarity, that the other has too."""
     matched = sum(weight[h] for h in a.fingerprints.keys() & b.fingerprints.keys())
     shares = tuple(matched / totals[x.student] if totals[x.student] else 0.0 for x in (a, b))
-    return Pair(a.student, b.student, min(shares), shares, None)
+    return Pair(a.student, b.student, max(shares), shares, None)
 
 
 def shared_parts(a, b):
@@ -219,12 +233,8 @@ def _group(pairs):
 
 
 def class_answers(course, assignment, spec):
-    """Answers of every student who answered something, and one note per student who could not be compared."""
+    """Code of every student who wrote some, and one note per student who could not be compared."""
     template = template_hashes(spec)
-    answer_ids = {name: {c.grade_id for c in nb.cells if c.kind == "solution" and c.cell_type == "code"}
-                  for name, nb in spec.notebooks.items()}
-    released = {(name, c.grade_id): _text(c.release.get("source", "")).strip()
-                for name, nb in spec.notebooks.items() for c in nb.cells if c.kind == "solution"}
     found, notes = [], []
     submissions = course.submissions(assignment)
     if not submissions:
@@ -232,20 +242,19 @@ def class_answers(course, assignment, spec):
                            f"(an empty class): nothing to compare")
     for submission in submissions:
         cells, problems = [], []
-        for name, ids in answer_ids.items():
-            path = Path(submission.path) / f"{name}.ipynb"
-            if submission.linked or not path.is_file():
-                problems.append(f"{name}.ipynb not submitted")
+        files = None if submission.linked else \
+            match_notebooks(list(spec.notebooks), submitted_notebooks(submission.path))
+        for name, nb_spec in spec.notebooks.items():
+            filename = files.found.get(name) if files is not None else None
+            nb, problem = read_notebook(str(Path(submission.path) / filename)) if filename else \
+                (None, "not submitted")
+            if nb is None:
+                problems.append(f"{name}.ipynb: {problem}")
                 continue
-            try:
-                nb = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-            except ValueError:
-                problems.append(f"{name}.ipynb is not a readable notebook")
-                continue
-            answers = answer_cells(nb, ids)
-            if not answers:
+            executed = [(name, label, code) for label, code in executed_cells(nb_spec, nb) if code.strip()]
+            if not executed and not _has_answer_cells(nb):
                 problems.append(f"{name}.ipynb has no answer cells (deleted, or their nbgrader metadata removed)")
-            cells += [(name, gid, code) for gid, code in answers.items() if code.strip() != released[(name, gid)]]
+            cells += executed
         if cells:
             found.append(fingerprint(submission.student, cells, template))
         else:
@@ -283,17 +292,17 @@ def _side_by_side(pair, answers):
 
 
 def _html(result, answers, threshold):
-    parts = [f"<p>{result.students} students' answer cells compared. A pair is listed when at least "
-             f"{percent(threshold)} of each student's own code (not the released template; each part weighted by how "
-             "few students wrote it) is in the other's too, after names, comments, whitespace and the order of "
-             "functions are set aside. <strong>This is evidence for a person to look at, never a verdict or a "
+    parts = [f"<p>{result.students} students' code compared (every cell of theirs that grading runs). A pair is "
+             f"listed when at least {percent(threshold)} of one student's own code (not the released template; each "
+             "part weighted by how few students wrote it) is in the other's too, after names, comments, whitespace "
+             "and the order of functions are set aside. <strong>This is evidence for a person to look at, never a verdict or a "
              "penalty:</strong> short tasks have few ways to be solved.</p>"]
     if result.notes:
         parts.append("<h2>Not compared</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in result.notes) + "</ul>")
     parts.append("<h2>Ranked pairs</h2>")
     if not result.pairs:
         parts.append("<p>No pair reaches the threshold.</p>")
-    parts.append(table(["rank", "group", "student", "student", "score (smaller share)", "share of first",
+    parts.append(table(["rank", "group", "student", "student", "score (larger share)", "share of first",
                         "share of second"],
                        [[i, p.group, p.a, p.b, f"{p.score:.2f}", percent(p.shares[0]), percent(p.shares[1])]
                         for i, p in enumerate(result.pairs, start=1)], numeric=(0, 1, 4, 5, 6)))

@@ -8,30 +8,10 @@ never its expected numbers, never a traceback.
 from __future__ import annotations
 
 from ..asserts import CheckFailed
-from .sandbox import KernelDied, KernelTimeout
+from ..errors import (KernelDied, KernelTimeout, KernelUnavailable, NotebookTimeLimit,  # noqa: F401
+                      ResultTooLarge, StudentError)
 
 MAX_MESSAGE = 1500
-
-
-class StudentError(Exception):
-    """The student's function raised an exception (it arrives as its type name and message)."""
-
-    def __init__(self, name, type_name, message, withheld=False):
-        super().__init__(f"{type_name}: {message}")
-        self.name, self.type_name, self.message = name, type_name, message
-        self.withheld = withheld    # the message was dropped: it came after hidden tests had called the code
-
-
-class KernelUnavailable(Exception):
-    """The student's kernel cannot be used any more (it died or hung too often, or broke the protocol)."""
-
-
-class NotebookTimeLimit(Exception):
-    """The whole notebook ran out of its wall-time budget."""
-
-
-class ResultTooLarge(Exception):
-    """The student's function returned more data than the grader accepts."""
 
 
 def _clip(text, limit=MAX_MESSAGE):
@@ -44,21 +24,57 @@ def _names(used):
     return ", ".join(unique[-3:]) if unique else "your code"
 
 
-def failure_message(error, hidden, used, line=None):
-    """One readable sentence (or a few) saying why a test cell failed."""
-    prefix = "hidden test: " if hidden else ""
+AFTER_HIDDEN = " (details not shown: hidden tests had already called your code; run this test in your notebook " \
+    "to see them)"
+
+
+def failure_message(error, hidden, used, line=None, tainted=False, visible_literals=()):
+    """One readable sentence (or a few) saying why a test cell failed.
+
+    ``tainted``: the student's process that answered this test had already served a hidden test, so whatever it
+    returned may be built from hidden inputs; a visible test's failure is then told in the fixed words of a hidden
+    one (no value, shape, length or name of the student's choosing), see grading/README.md's channel table.  The
+    expected number or string is said only if it is one of ``visible_literals`` (the constants written in the
+    test's visible code, which the student can read anyway).
+    """
+    if tainted and not hidden:
+        if isinstance(error, CheckFailed) and error.what is not None and _known(error.expected, visible_literals):
+            return _clip(error.summary_with(f", expected {_literal(error.expected)}") + AFTER_HIDDEN)
+        return _clip(_fixed_words(error, "", used, line) + AFTER_HIDDEN)
+    if hidden:
+        return _fixed_words(error, "hidden test: ", used, line)
     if isinstance(error, CheckFailed):
-        if not hidden:
-            return _clip(str(error))
-        public = getattr(error, "public", None)          # already says "hidden test: ..."
-        if public:
-            return _clip(public if public.startswith(prefix) else prefix + public)
-        return _clip(f"{prefix}a check of {_names(used)} on other inputs failed")
-    if isinstance(error, NameError):
-        name = getattr(error, "name", None) or str(error).split("'")[1:2] or ["a name"]
-        name = name if isinstance(name, str) else name[0]
-        return _clip(f"{prefix}{name} is not defined in your notebook (was its cell deleted, renamed, or did it "
-                     f"fail to run?)")
+        return _clip(str(error))
+    if isinstance(error, (StudentError, NameError, ResultTooLarge, KernelTimeout, KernelDied, KernelUnavailable,
+                          NotebookTimeLimit)):
+        return _fixed_words(error, "", used, line)
+    if isinstance(error, AssertionError):
+        text = str(error)
+        return _clip(text if text else f"this check failed: {line}" if line else "an assertion failed")
+    where = f" in `{line.strip()}`" if line else ""
+    return _clip(f"{type(error).__name__}: {error}{where}")
+
+
+def _known(expected, literals):
+    """Whether ``expected`` is one of the constants of the visible test code (a number equal to one, or a string)."""
+    if expected is None or isinstance(expected, bool):
+        return False
+    if isinstance(expected, str):
+        return any(type(x) is str and x == expected for x in literals)
+    return any(type(x) in (int, float) and x == expected for x in literals)
+
+
+def _literal(x):
+    return repr(x) if isinstance(x, str) else str(int(x)) if float(x).is_integer() else f"{float(x):.6g}"
+
+
+def _fixed_words(error, prefix, used, line):
+    """The failure in words that the student's process cannot choose: the instructor's ``what``/``hint``, the names
+    the test read, a phrase of a fixed vocabulary, the type of an exception (a built-in one's name, or a class of
+    the grader's own)."""
+    if isinstance(error, CheckFailed):
+        summary = error.summary
+        return _clip(prefix + summary if summary else f"{prefix}a check of {_names(used)} failed")
     if isinstance(error, StudentError):
         if error.type_name == "NotImplementedError" and not error.message and not error.withheld:
             return _clip(f"{prefix}{error.name.removesuffix('(...)')} is not implemented yet (it raised "
@@ -68,6 +84,11 @@ def failure_message(error, hidden, used, line=None):
             said = (" (its message is not shown, as hidden tests had already called your code: run this test in "
                     "your notebook to see it)")
         return _clip(f"{prefix}calling {error.name} raised {error.type_name}{said}")
+    if isinstance(error, NameError):
+        name = getattr(error, "name", None) or str(error).split("'")[1:2] or ["a name"]
+        name = name if isinstance(name, str) else name[0]
+        return _clip(f"{prefix}{name} is not defined in your notebook (was its cell deleted, renamed, or did it "
+                     f"fail to run?)")
     if isinstance(error, ResultTooLarge):
         return _clip(f"{prefix}{_names(used)} returned {error} (far more than the task asks for)")
     if isinstance(error, KernelTimeout):
@@ -77,15 +98,14 @@ def failure_message(error, hidden, used, line=None):
     if isinstance(error, (KernelUnavailable, NotebookTimeLimit)):
         return _clip(f"not run: {error}")
     if isinstance(error, AssertionError):
-        if hidden:
+        if prefix:
             return _clip(f"{prefix}a check of {_names(used)} on other inputs failed")
-        text = str(error)
-        return _clip(text if text else f"this check failed: {line}" if line else "an assertion failed")
-    if hidden:
+        return _clip(f"this check failed: {line}" if line else "an assertion failed")
+    if prefix:
         return _clip(f"{prefix}checking {_names(used)} raised {type(error).__name__} (does it return the type "
                      f"and shape that the task asks for?)")
     where = f" in `{line.strip()}`" if line else ""
-    return _clip(f"{type(error).__name__}: {error}{where}")
+    return _clip(f"{type(error).__name__}{where}")
 
 
 def failure_kind(error):

@@ -19,20 +19,12 @@ import secrets
 import socket
 import time
 
+from .. import flags as flag
 from .. import protocol
-from ..asserts import CheckFailed
-from .feedback import KernelUnavailable, NotebookTimeLimit, ResultTooLarge, StudentError
-from .sandbox import KernelDied, KernelTimeout, MessageTooLarge, SandboxUnavailable
+from ..errors import (KernelDied, KernelTimeout, KernelUnavailable, MessageTooLarge, NotebookTimeLimit,
+                      ResultTooLarge, SandboxStartError, SandboxUnavailable, StudentError, UnsupportedValue)
 
 MAX_CALLBACK_DEPTH = 20
-
-
-class SandboxStartError(Exception):
-    """The sandbox did not start (not the student's fault: the submission is listed as a failure)."""
-
-
-class UnsupportedValue(CheckFailed):
-    """A test used a student's object that has no plain-data form as if it were a value."""
 
 
 class RemoteObject:
@@ -93,6 +85,7 @@ class Kernel:
         self.results = {}           # cell position -> {"status", "output", "error"}
         self.flags = []             # (code, message) for the instructor's report
         self.broken = None          # why no more requests can be served
+        self.out_of_time = False    # ... because the notebook's wall time is used up
         self.callbacks = []         # grader functions the sandbox may call back
         self._depth = 0
         self.sandbox_seconds = 0.0  # time spent starting sandboxes
@@ -100,6 +93,7 @@ class Kernel:
         # the student's process has seen hidden inputs: nothing it says afterwards may reach the student.
         self.from_hidden_test = lambda: False
         self.tainted = False        # the current process has served a hidden test
+        self.tainted_requests = 0   # requests sent to a tainted process (the trusted side counts them per test)
 
     # -- life cycle -----------------------------------------------------------------------------------------------
     def advance(self, position, restart=True):
@@ -114,12 +108,12 @@ class Kernel:
             if self.process is None and self.generation > 0 and not restart:
                 return
             if time.monotonic() >= self.deadline:
-                self._break(f"the notebook ran out of its {self.limits.notebook_seconds:g} s time limit", "timeout")
+                self._out_of_time(flag.TIMEOUT)
                 return
             if self.process is None:
                 if self.generation > 0:
                     if self.restarts >= self.limits.max_restarts:
-                        self._break("the notebook's Python process had to be restarted too often", "kernel-died")
+                        self._break("the notebook's Python process had to be restarted too often", flag.KERNEL_DIED)
                         return
                     self.restarts += 1
                 self._spawn()
@@ -156,12 +150,12 @@ class Kernel:
             if tainted and isinstance(error, KernelDied):
                 error = KernelDied("it ended")      # how (an exit status, a signal) could carry hidden inputs
             timeout = isinstance(error, KernelTimeout)
-            code = "timeout" if timeout else "kernel-died"
+            code = flag.TIMEOUT if timeout else flag.KERNEL_DIED
             why = f"did not finish within {self.limits.cell_seconds:g} s" if timeout else \
                 f"ended the notebook's Python process: {error}"
             self._retire()
             if time.monotonic() >= self.deadline:
-                self._break(f"the notebook ran out of its {self.limits.notebook_seconds:g} s time limit", code)
+                self._out_of_time(code)
             elif index is None:
                 self._break(f"the notebook's Python process stopped between cells: {error}", code)
             else:
@@ -170,7 +164,7 @@ class Kernel:
                     {"status": "error", "output": "", "error": f"This cell {why}; it was skipped when grading."}
                 self.flags.append((code, f"cell {index} {why}"))
         except protocol.ProtocolError as error:
-            self._break(f"the notebook's Python process sent malformed data ({error})", "protocol")
+            self._break(f"the notebook's Python process sent malformed data ({error})", flag.PROTOCOL)
 
     def _spawn(self):
         started = time.monotonic()
@@ -198,6 +192,10 @@ class Kernel:
             self.process.close()
             self.process = None
 
+    def _out_of_time(self, code):
+        self._break(f"the notebook ran out of its {self.limits.notebook_seconds:g} s time limit", code)
+        self.out_of_time = True
+
     def _break(self, why, code):
         self.broken = why
         self.flags.append((code, why))
@@ -210,7 +208,7 @@ class Kernel:
         if self.process is None or time.monotonic() >= self.deadline:
             self.advance(self.target)
         if self.broken:
-            if "time limit" in self.broken:
+            if self.out_of_time:
                 raise NotebookTimeLimit(self.broken)
             raise KernelUnavailable(self.broken)
 
@@ -236,27 +234,28 @@ class Kernel:
         if not self.tainted and self.from_hidden_test():
             self.tainted = True
         tainted = self.tainted
+        self.tainted_requests += tainted
         deadline = min(time.monotonic() + self.limits.call_seconds, self.deadline)
         try:
             reply = self._exchange(message, lambda: deadline)
         except KernelTimeout:
-            self.flags.append(("timeout", f"{what} did not return within {self.limits.call_seconds:g} s"))
+            self.flags.append((flag.TIMEOUT, f"{what} did not return within {self.limits.call_seconds:g} s"))
             self._retire()
             if time.monotonic() >= self.deadline:
-                self._break(f"the notebook ran out of its {self.limits.notebook_seconds:g} s time limit", "timeout")
+                self._out_of_time(flag.TIMEOUT)
             raise KernelTimeout(f"{what} did not return in time") from None
         except KernelDied as error:
-            self.flags.append(("kernel-died", f"the Python process ended during {what}: {error}"))
+            self.flags.append((flag.KERNEL_DIED, f"the Python process ended during {what}: {error}"))
             self._retire()
             if tainted:                 # how it ended (an exit status, a signal) could carry hidden inputs
                 raise KernelDied("it ended") from None
             raise
         except MessageTooLarge as error:
-            self.flags.append(("too-much-data", f"{what} sent {error}"))
+            self.flags.append((flag.TOO_MUCH_DATA, f"{what} sent {error}"))
             self._retire()
             raise ResultTooLarge(str(error)) from None
         except protocol.ProtocolError as error:
-            self._break(f"the notebook's Python process sent malformed data ({error})", "protocol")
+            self._break(f"the notebook's Python process sent malformed data ({error})", flag.PROTOCOL)
             raise KernelUnavailable(self.broken) from None
         ok = reply.get("ok")
         if ok is True:
@@ -264,22 +263,24 @@ class Kernel:
         error = reply.get("error")
         if ok is not False or type(error) is not dict or type(error.get("type")) is not str \
                 or type(error.get("message")) is not str:
-            self._break("the notebook's Python process sent a malformed reply", "protocol")
+            self._break("the notebook's Python process sent a malformed reply", flag.PROTOCOL)
             raise KernelUnavailable(self.broken)
         if error["type"] == "NameError" and message.get("op") == "lookup":
             raise KeyError(message["name"])
-        # After a hidden test, the student's own message could quote its inputs: only the type is kept.
+        # After a hidden test, the student's own message and class name could quote its inputs: only the type is
+        # kept, as a built-in exception's name or as "an exception of its own class" (a fixed vocabulary).
         withheld = tainted and bool(error["message"])
-        raise _student_error(what, error["type"][:80], "" if withheld else error["message"][:1000], withheld)
+        type_name = error["type"][:80] if not tainted or _builtin_exception(error["type"]) else OWN_EXCEPTION
+        raise _student_error(what, type_name, "" if withheld else error["message"][:1000], withheld)
 
     def _value(self, reply, origin, deadline=None):
         try:
             value = protocol.decode(reply.get("value"), lambda tag: self._remote(tag, origin))
         except protocol.ProtocolError as error:
-            self._break(f"the notebook's Python process sent malformed data ({error})", "protocol")
+            self._break(f"the notebook's Python process sent malformed data ({error})", flag.PROTOCOL)
             raise KernelUnavailable(self.broken) from None
         if deadline is not None and time.monotonic() > deadline + 1.0:   # decoding counts against the call
-            self.flags.append(("timeout", f"decoding what {origin} returned took too long"))
+            self.flags.append((flag.TIMEOUT, f"decoding what {origin} returned took too long"))
             self._retire()
             raise KernelTimeout(f"{origin} did not return in time")
         return value
@@ -324,7 +325,7 @@ class Kernel:
         after = self._value({"value": reply.get("arguments")}, origin, deadline)
         if type(after) is not list or len(after) != 2 or type(after[0]) is not list or type(after[1]) is not dict \
                 or len(after[0]) != len(args) or set(after[1]) != set(kwargs):
-            self._break("the notebook's Python process sent a malformed reply", "protocol")
+            self._break("the notebook's Python process sent a malformed reply", flag.PROTOCOL)
             raise KernelUnavailable(self.broken)
         return value, after[0], after[1]
 
@@ -372,6 +373,14 @@ class Kernel:
             self.process.send(reply, deadline())
         finally:
             self._depth -= 1
+
+
+OWN_EXCEPTION = "an exception of its own class"
+
+
+def _builtin_exception(type_name):
+    base = getattr(builtins, type_name, None)
+    return isinstance(base, type) and issubclass(base, BaseException) and base.__module__ == "builtins"
 
 
 def _student_error(what, type_name, message, withheld=False):

@@ -3,18 +3,16 @@ restored from the source — whatever the student did to them (edited, deleted, 
 
 ``plan_notebook`` returns the autograded notebook's cells (release versions of locked/test cells, the student's
 answers in solution cells, the student's extra cells), which of them run in the sandbox (never a test cell), and
-flags for the instructor.  ``scan_code`` adds flags for code that looks like an attempt to cheat; flags never
-change a grade, they ask a human to look.
+flags for the instructor (``suspicious.scan_code`` adds flags for code that looks like an attempt to cheat).
 """
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
-import re
-import tokenize
 from dataclasses import dataclass, field
+
+from .. import flags as flag
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 NBGRADER_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id")
@@ -97,7 +95,7 @@ def plan_notebook(spec, nb):
     for raw in nb["cells"]:
         parsed = _student_cell(raw)
         if parsed is None:
-            flags.append(("bad-cell", "a cell that is not a notebook cell was ignored"))
+            flags.append((flag.BAD_CELL, "a cell that is not a notebook cell was ignored"))
             continue
         cell_type, source, meta = parsed
         grade_id = meta.get("grade_id") if meta and type(meta.get("grade_id")) is str else None
@@ -106,7 +104,7 @@ def plan_notebook(spec, nb):
             release_meta = original.release.get("metadata", {}).get("nbgrader", {})
             release_source = _text(original.release.get("source", ""))
             if grade_id in positions:
-                flags.append(("duplicated-cell", f"cell {grade_id} appears more than once"))
+                flags.append((flag.DUPLICATED_CELL, f"cell {grade_id} appears more than once"))
                 if original.kind == "solution" and cell_type == "code":      # keep the code, as a plain cell
                     runs.append(len(cells))
                     cells.append(_new_cell("code", source))
@@ -114,16 +112,16 @@ def plan_notebook(spec, nb):
             positions[grade_id] = len(cells)
             if original.kind in ("test", "locked"):
                 if cell_type != original.cell_type or source.rstrip() != release_source.rstrip():
-                    code = "edited-test-cell" if original.kind == "test" else "edited-locked-cell"
+                    code = flag.EDITED_TEST_CELL if original.kind == "test" else flag.EDITED_LOCKED_CELL
                     flags.append((code, f"{original.kind} cell {grade_id} was changed; the original was used"))
                 elif not _same_metadata(meta, release_meta):
-                    flags.append(("metadata-changed", f"the nbgrader metadata of cell {grade_id} was changed"))
+                    flags.append((flag.METADATA_CHANGED, f"the nbgrader metadata of cell {grade_id} was changed"))
                 if original.kind == "locked" and original.cell_type == "code":
                     runs.append(len(cells))
                 cells.append(_release_cell(original))
             else:                                                           # the student's answer
                 if not _same_metadata(meta, release_meta) or cell_type != original.cell_type:
-                    flags.append(("metadata-changed", f"the nbgrader metadata of cell {grade_id} was changed"))
+                    flags.append((flag.METADATA_CHANGED, f"the nbgrader metadata of cell {grade_id} was changed"))
                 if source.rstrip() == release_source.rstrip():
                     unanswered.add(grade_id)
                 cell = _new_cell(original.cell_type, source, copy.deepcopy(original.release.get("metadata", {})))
@@ -132,7 +130,7 @@ def plan_notebook(spec, nb):
                 cells.append(cell)
             continue
         if meta and any(meta.get(key) for key in ("grade", "solution", "locked", "task")):
-            flags.append(("unknown-cell", f"a cell claims to be nbgrader cell {grade_id!r}, which the source does "
+            flags.append((flag.UNKNOWN_CELL, f"a cell claims to be nbgrader cell {grade_id!r}, which the source does "
                                           f"not have; it was treated as an ordinary cell"))
         if cell_type == "code":
             runs.append(len(cells))
@@ -143,7 +141,8 @@ def plan_notebook(spec, nb):
     for i, original in enumerate(order):
         if original.grade_id in positions:
             continue
-        kinds = {"test": "deleted-test-cell", "locked": "deleted-locked-cell", "solution": "deleted-solution-cell"}
+        kinds = {"test": flag.DELETED_TEST_CELL, "locked": flag.DELETED_LOCKED_CELL,
+                 "solution": flag.DELETED_SOLUTION_CELL}
         flags.append((kinds[original.kind], f"{original.kind} cell {original.grade_id} was missing and was "
                                             f"restored from the source"))
         before = [positions[c.grade_id] for c in order[:i] if c.grade_id in positions]
@@ -158,42 +157,3 @@ def plan_notebook(spec, nb):
             unanswered.add(original.grade_id)
     tests = {gid: p for gid, p in positions.items() if spec.by_id[gid].kind == "test"}
     return Plan(cells=cells, run=sorted(runs), tests=tests, positions=positions, flags=flags, unanswered=unanswered)
-
-
-# -- code that looks like an attempt to cheat ---------------------------------------------------------------------
-
-SUSPICIOUS = [
-    (r"\b(np|numpy)\s*\.\s*(\w+\s*\.\s*)*\w+\s*=[^=]", "assigns to a NumPy attribute (monkeypatching numpy)"),
-    (r"\bsetattr\s*\(|\bdelattr\s*\(", "uses setattr/delattr"),
-    (r"__(eq|ne|array\w*|bool|float|class|instancecheck|getattribute|reduce\w*|subclasshook)__",
-     "defines or touches special methods (__eq__, __array__, ...)"),
-    (r"\b__builtins__\b|\bimport\s+builtins\b|\bfrom\s+builtins\b", "changes builtins"),
-    (r"\bsys\s*\.\s*(modules|settrace|setprofile|_getframe|excepthook|exit)\b|\bf_back\b|\bf_globals\b",
-     "inspects or changes the interpreter (sys.modules, frames, exit)"),
-    (r"\b(ctypes|subprocess|socket|signal|multiprocessing|threading|resource|importlib|inspect|gc|pickle|"
-     r"marshal|pty|fcntl|mmap)\b", "imports a low-level module"),
-    (r"\bos\s*\.\s*(system|fork|forkpty|kill|killpg|_exit|exec\w*|spawn\w*|popen|setsid|setuid|chroot|"
-     r"remove|unlink|rmdir|rename|replace|symlink|link|chmod|open|write)\b", "calls os process or file functions"),
-    (r"\bexit\s*\(|\bquit\s*\(|raise\s+SystemExit|KeyboardInterrupt", "exits the kernel"),
-    (r"grading\s*\.\s*asserts|\bassert_(close|shape|equal|true)\s*=|CheckFailed", "touches the grading helpers"),
-    (r"gradebook|solutions|autograded|submitted|nbgrader|/work/|/home/|/root|\.\./", "names course paths"),
-    (r"\bopen\s*\(\s*['\"]\s*/", "opens a file by absolute path"),
-    (r"^\s*[!%]|get_ipython", "runs shell commands or magics"),
-    (r"\bexec\s*\(|\beval\s*\(|\bcompile\s*\(|__import__", "runs generated code (exec/eval/__import__)"),
-    (r"\bnnlib\b", "uses nnlib (not available when graded)"),
-]
-_SUSPICIOUS = [(re.compile(pattern, re.MULTILINE), why) for pattern, why in SUSPICIOUS]
-
-
-def _without_comments(source):
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-        return tokenize.untokenize((t.type, t.string) for t in tokens if t.type != tokenize.COMMENT)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return source
-
-
-def scan_code(sources):
-    """Flags for code that looks like tampering (to be read by a human; they never change a grade)."""
-    text = "\n".join(_without_comments(source) for source in sources)
-    return [("suspicious-code", f"the code {why}") for pattern, why in _SUSPICIOUS if pattern.search(text)]

@@ -11,16 +11,18 @@ the instructor's data and helpers, not the student's versions of them.
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import io
 import sys
+import tokenize
 
 import numpy as np
 
 from .. import asserts
 from .feedback import failure_kind, failure_message
-from .kernel import SandboxStartError
+from ..errors import SandboxStartError
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -98,6 +100,22 @@ def hidden_caller(cells):
     return from_hidden_test
 
 
+def visible_literals(cell):
+    """The numbers (with their negatives) and strings written in the visible lines of a test cell."""
+    lines = cell.source.split("\n")
+    visible = "\n".join("" if number in cell.hidden_lines else line for number, line in enumerate(lines, start=1))
+    found = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(visible).readline):
+            if token.type in (tokenize.NUMBER, tokenize.STRING):
+                with contextlib.suppress(ValueError, SyntaxError):
+                    value = ast.literal_eval(token.string)
+                    found |= {value, -value} if token.type == tokenize.NUMBER else {value}
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
 def run_tests(spec, kernel, positions):
     """Execute the source's locked and test code cells in order; return one verdict per test cell.
 
@@ -112,6 +130,7 @@ def run_tests(spec, kernel, positions):
         if cell.cell_type != "code" or cell.kind not in ("test", "locked"):
             continue
         ns.used = []
+        tainted_before = kernel.tainted_requests
         kernel.advance(positions.get(cell.grade_id, kernel.target))
         try:
             code = compile(cell.source, cell.filename, "exec")
@@ -135,8 +154,9 @@ def run_tests(spec, kernel, positions):
             if where is not None and not hidden:
                 lines = where[0].source.split("\n")
                 line = lines[where[1] - 1] if 0 < where[1] <= len(lines) else None
-            verdicts[cell.grade_id] = _verdict(cell, False, failure_message(error, hidden, ns.used, line), hidden,
-                                               failure_kind(error))
+            tainted = kernel.tainted_requests > tainted_before     # a process that had served a hidden test answered
+            message = failure_message(error, hidden, ns.used, line, tainted, visible_literals(cell) if tainted else ())
+            verdicts[cell.grade_id] = _verdict(cell, False, message, hidden, failure_kind(error))
         else:
             if cell.kind == "test":
                 verdicts[cell.grade_id] = _verdict(cell, True, "")

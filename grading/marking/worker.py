@@ -13,11 +13,15 @@ import socket
 import time
 import traceback
 
+from .. import flags as flag
 from ..files import readable
+from ..errors import SandboxStartError, UnmatchedNotebooks
+from ..records import Failure, Result
 from .feedback import verdict_output
-from .kernel import Kernel, SandboxStartError
+from .kernel import Kernel
 from .sandbox import KernelProcess, Staging
-from .submission import plan_notebook, read_notebook, scan_code
+from .submission import plan_notebook, read_notebook
+from .suspicious import scan_code
 from .trusted import failed_verdicts, run_tests
 from ..names import match_notebooks, submitted_notebooks
 
@@ -27,10 +31,6 @@ SHADOWING = {"numpy", "grading", "nnlib", "protocol", "runner", "builtins", "sit
              "sys", "json", "math", "random"}
 
 
-class UnmatchedNotebooks(Exception):
-    """A submitted notebook cannot be told apart as one of the assignment's (the message names the files)."""
-
-
 def warm_up():
     """Import what grading needs once, in the parent, before it forks one worker per submission."""
     import nnlib  # noqa: F401
@@ -38,34 +38,34 @@ def warm_up():
 
 
 def grade_submission(job):
-    """Grade one student's submission of one assignment; never raises (a failure is returned with its reason)."""
+    """Grade one student's submission of one assignment (a ``records.Job``); never raises: returns a
+    ``records.Result``, graded or failed with its reason."""
     started = time.monotonic()
-    result = {"student": job["student"], "assignment": job["assignment"], "key": job["key"], "status": "graded",
-              "reason": None, "notebooks": {}, "flags": [], "seconds": 0.0, "sandbox_seconds": 0.0,
-              "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    result = Result(student=job.student, assignment=job.assignment, key=job.key,
+                    worker=f"{socket.gethostname()}:{os.getpid()}")
     try:
-        spec = job["spec"]
-        folder = job["path"]
-        linked = job.get("linked") or os.path.islink(folder)
+        spec = job.spec
+        folder = job.path
+        linked = job.linked or os.path.islink(folder)
         if linked:
-            result["flags"].append(("symlink", "the submission is a symbolic link or not a folder; it was not read"))
+            result.flags.append((flag.SYMLINK, "the submission is a symbolic link or not a folder; it was not read"))
         files = None if linked else match_notebooks(list(spec.notebooks), submitted_notebooks(folder))
         if files is not None:
             if files.problems:
                 raise UnmatchedNotebooks("; ".join(files.problems))
-            result["flags"] += files.flags()
+            result.flags += files.flags()
         for name, nb_spec in spec.notebooks.items():
-            result["notebooks"][name] = _grade_notebook(job, spec, nb_spec, None if linked else folder, result,
-                                                        files.found.get(name) if files is not None else None)
+            result.notebooks[name] = _grade_notebook(job, spec, nb_spec, None if linked else folder, result,
+                                                     files.found.get(name) if files is not None else None)
     except UnmatchedNotebooks as error:
-        result.update(status="failed", reason=str(error))
+        result.fail(Failure.NOTEBOOKS, str(error))
     except SandboxStartError as error:
-        result.update(status="failed", reason=str(error))
+        result.fail(Failure.SANDBOX, str(error))
     except Exception as error:      # a bug of ours, or the machine: list the submission as failed, with why
-        result.update(status="failed", reason=f"{type(error).__name__}: {error}",
-                      traceback=traceback.format_exc(limit=8))
-    result["seconds"] = time.monotonic() - started
-    result["flags"] = [list(flag) for flag in dict.fromkeys(tuple(f) for f in result["flags"])]
+        result.fail(Failure.BUG, f"{type(error).__name__}: {error}")
+        result.traceback = traceback.format_exc(limit=8)
+    result.seconds = time.monotonic() - started
+    result.flags = [list(f) for f in dict.fromkeys(tuple(f) for f in result.flags)]
     return result
 
 
@@ -78,27 +78,27 @@ def _grade_notebook(job, spec, nb_spec, folder, result, filename=None):
         nb, problem = read_notebook(os.path.join(folder, filename or f"{nb_spec.name}.ipynb"))
     if nb is None:
         if problem != "the notebook was not submitted":
-            result["flags"].append(("unreadable", problem))
+            result.flags.append((flag.UNREADABLE, problem))
         verdicts = failed_verdicts(nb_spec, problem)
         plan = plan_notebook(nb_spec, {"cells": []})
         return _notebook_result(nb_spec, plan, verdicts, {}, problem)
 
     plan = plan_notebook(nb_spec, nb)
-    result["flags"] += plan.flags
+    result.flags += plan.flags
     student_code = [plan.cells[p]["source"] for p in plan.run if not plan.cells[p]["metadata"].get("nbgrader", {})
                     .get("locked")]
-    result["flags"] += scan_code(student_code)
+    result.flags += scan_code(student_code)
 
     shadows = sorted(readable(name) for name in os.listdir(folder) if name.removesuffix(".py") in SHADOWING)
     if shadows:
-        result["flags"].append(("shadow-module", "files named like modules: " + ", ".join(shadows)))
-    limits = job["limits"]
+        result.flags.append((flag.SHADOW_MODULE, "files named like modules: " + ", ".join(shadows)))
+    limits = job.limits
     staging = Staging(folder, spec.data_files, limits)
     if staging.skipped:
         more = f" and {len(staging.skipped) - 20} more" if len(staging.skipped) > 20 else ""
-        result["flags"].append(("files-skipped", "files not copied for grading: " + ", ".join(staging.skipped[:20])
+        result.flags.append((flag.FILES_SKIPPED, "files not copied for grading: " + ", ".join(staging.skipped[:20])
                                 + more))
-    kernel = Kernel(lambda: KernelProcess(staging, limits, job["sandboxed"], spec.name),
+    kernel = Kernel(lambda: KernelProcess(staging, limits, job.sandboxed, spec.name),
                     [(p, plan.cells[p]["source"]) for p in plan.run], limits)
     try:
         verdicts, warnings = run_tests(nb_spec, kernel, plan.positions)
@@ -111,13 +111,12 @@ def _grade_notebook(job, spec, nb_spec, folder, result, filename=None):
     finally:
         kernel.close()
         staging.cleanup()
-    result["flags"] += kernel.flags
+    result.flags += kernel.flags
     for index, outcome in sorted(kernel.results.items()):
         if outcome["status"] == "error" and "MemoryError" in (outcome["error"] or ""):
-            result["flags"].append(("memory", f"cell {index} ran out of memory"))
-    result["sandbox_seconds"] += kernel.sandbox_seconds
-    if warnings:
-        result.setdefault("warnings", []).extend(warnings)
+            result.flags.append((flag.MEMORY, f"cell {index} ran out of memory"))
+    result.sandbox_seconds += kernel.sandbox_seconds
+    result.warnings.extend(warnings)
     return _notebook_result(nb_spec, plan, verdicts, kernel.results, None, kernel.skipped)
 
 

@@ -8,6 +8,7 @@ from nbgrader.api import Gradebook
 
 from grading.course import Course
 from grading.gradebook import GradebookWriter
+from grading.records import Result
 from tests.course.fixtures.demo import POINTS, SOLUTIONS
 
 # nbgrader's own add_submission (used here to set up the regrade path) makes SQLAlchemy warn; it is harmless.
@@ -18,9 +19,9 @@ GRADES = {"test_sigmoid": 1.0, "test_sigmoid_prime": 0.5, "test_mse": 0.0, "test
 
 
 def result(student, flags):
-    return {"student": student, "flags": flags,
-            "notebooks": {"demo": {"verdicts": {name: {"score": score} for name, score in GRADES.items()},
-                                   "unanswered": ["mse", "sgd"]}}}
+    return Result(student=student, assignment="demo", key="k", flags=flags,
+                  notebooks={"demo": {"verdicts": {name: {"score": score} for name, score in GRADES.items()},
+                                      "unanswered": ["mse", "sgd"]}})
 
 
 def rows(db_path, student):

@@ -40,9 +40,12 @@ def test_solutions_full_marks_release_zero_wrong_answers_partial(demo_course):
     messages = demo_course.messages("carol")
     assert messages["test_sigmoid_prime"].startswith("✔ passed, 2/2 points")
     assert "hidden test: sigmoid on an array of shape (4, 7)" in messages["test_sigmoid"]
-    assert "wrong shape: expected (4, 7), got (2,)" in messages["test_sigmoid"]
-    assert "mse on two samples: expected 0.5, got 1" in messages["test_mse"]          # visible: full message
-    assert "2 times the expected one" in messages["test_mse"]
+    assert "wrong shape: expected (4, 7)" in messages["test_sigmoid"]
+    assert "(2,)" not in messages["test_sigmoid"]              # the shape of what came back is the student's
+    # visible, but after hidden tests called the process that answered: fixed words, no value of the student's
+    assert "mse on two samples — wrong value — every value is the same multiple of the expected one" \
+        in messages["test_mse"]
+    assert "details not shown" in messages["test_mse"] and "got" not in messages["test_mse"]
     assert "sigmoid_prime" not in messages["test_sgd"] and "w after sgd_step" in messages["test_sgd"]
     assert "is not implemented yet" in demo_course.messages("bob")["test_sigmoid"]
 

@@ -168,10 +168,11 @@ def test_grading_the_demo_solution_gives_full_marks_in_one_call(demo_course):
     require("bwrap", "sandboxed grading")
     from grading.source import load_assignment
     from grading.marking.worker import grade_submission
+    from grading.records import Job
     from tests.course.conftest import TEST_LIMITS
     path = demo_course.submit("alice", SOLUTIONS)
     spec = load_assignment(Course(demo_course.root), "demo")
-    result = grade_submission({"student": "alice", "assignment": "demo", "key": "k", "spec": spec,
-                               "path": str(path.parent), "limits": TEST_LIMITS, "sandboxed": True})
-    assert result["status"] == "graded" and result["notebooks"]["demo"]["score"] == MAX_SCORE
-    assert result["sandbox_seconds"] < 3
+    result = grade_submission(Job(student="alice", assignment="demo", key="k", spec=spec, path=str(path.parent),
+                                  limits=TEST_LIMITS))
+    assert result.status == "graded" and result.notebooks["demo"]["score"] == MAX_SCORE
+    assert result.sandbox_seconds < 3

@@ -101,7 +101,7 @@ def test_kill_9_of_the_parent_at_several_points_then_rerun(demo_course):
 def never_returns_for_stuck(job):
     """A grading function whose worker hangs (as one stuck in the trusted side's work would) for "stuck"."""
     from grading.marking.worker import grade_submission
-    if job["student"] == "stuck":
+    if job.student == "stuck":
         time.sleep(3600)
     return grade_submission(job)
 

@@ -102,8 +102,8 @@ def test_one_grading_run_at_a_time(demo_course):
 def crash_some_workers(job):
     """A grading function whose worker process dies: always for "doomed", once for "unlucky"."""
     from grading.marking.worker import grade_submission
-    marker = os.path.join(job["path"], "..", "..", "..", "crashed-once")
-    if job["student"] == "doomed" or (job["student"] == "unlucky" and not os.path.exists(marker)):
+    marker = os.path.join(job.path, "..", "..", "..", "crashed-once")
+    if job.student == "doomed" or (job.student == "unlucky" and not os.path.exists(marker)):
         open(marker, "w").close()
         os._exit(1)
     return grade_submission(job)

@@ -205,3 +205,48 @@ def test_insight_benchmark_runs_on_a_small_class(demo_template, tmp_path):
     seconds, (precision, recall), code = bench.time_similarity(template, release, bench.generated(24, seed=1))
     assert seconds > 0 and code > 0 and (precision, recall) == (1.0, 1.0)
     assert bench.time_analyze(template, 6) > 0
+
+
+def _disguised_copy(seed):
+    """(original answers, a renamed and re-spaced copy of them, other students' answers) from one generated class."""
+    import random
+    from tests.course import generated_class as gc
+    rng = random.Random(seed)
+    choices, picks, names = gc._student_answers(rng)
+    original = gc._write(choices, picks, names, rng)
+    copy = gc._write(choices, picks, gc._names(rng), rng, reorder=True)
+    others = [gc._write(*gc._student_answers(rng), rng) for _ in range(4)]
+    return original, copy, others
+
+
+def test_similarity_reports_containment_a_copy_inside_dead_code_is_listed(demo_course):
+    """Issue #23 class 6a: a renamed copy with four times as much dead code around it (never run) scored the
+    smaller share, 0.12; the share of the original inside the copy is what tells."""
+    generated = make_class(independent=16, groups=(), template_only=0, seed=3)
+    write_class(demo_course.root, generated, demo_course.release)
+    original, copy, others = _disguised_copy(seed=5)
+    padded = {gid: code + "\n\n\nif False:\n" + "\n".join("    " + line for other in others
+                                                          for line in other[gid].split("\n"))
+              for gid, code in copy.items()}
+    demo_course.submit("original", original)
+    demo_course.submit("padded", padded)
+    result = similarity(demo_course.root, "demo")
+    pair = next((p for p in result.pairs if {p.a, p.b} == {"original", "padded"}), None)
+    assert pair is not None, [(p.a, p.b, p.score) for p in result.pairs]
+    shares = dict(zip((pair.a, pair.b), pair.shares))
+    assert shares["original"] >= 0.8 > shares["padded"] and pair.score == shares["original"]
+    assert {frozenset((p.a, p.b)) for p in result.pairs} == {frozenset(("original", "padded"))}
+
+
+def test_similarity_compares_every_cell_the_grader_runs(demo_course):
+    """Issue #23 class 6b: a copy placed in plain cells (the answer cells left as released) runs when graded, so it
+    is compared too, and listed."""
+    from tests.course.attacks._common import add_cells
+    generated = make_class(independent=16, groups=(), template_only=0, seed=4)
+    write_class(demo_course.root, generated, demo_course.release)
+    original, copy, _ = _disguised_copy(seed=6)
+    demo_course.submit("original", original)
+    demo_course.submit("in_plain_cells", {}, add_cells(*copy.values(), after=None))
+    result = similarity(demo_course.root, "demo")
+    assert {frozenset((p.a, p.b)) for p in result.pairs} == {frozenset(("original", "in_plain_cells"))}
+    assert not any(note.startswith("in_plain_cells") for note in result.notes)

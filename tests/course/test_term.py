@@ -159,20 +159,20 @@ def test_lms_downloads_are_collected_graded_and_exported(demo_course, tmp_path):
     collected = run(course, "zip_collect", "demo", home=home)
     assert "4 files collected" in collected.stderr or "4 files collected" in collected.stdout, collected.stderr
     folders = {p.parent.parent.name: p.name for p in (course / "submitted").glob("*/demo/*.ipynb")}
-    assert folders == {"12345": "demo.ipynb", "67890": "demo-1.ipynb", "ann-lee": "demo (1).ipynb",
-                       "bo-chen": "Copy of demo.ipynb"}
+    assert folders == {"12345": "demo.ipynb", "67890": "demo-1.ipynb", "ann-lee-4242": "demo (1).ipynb",
+                       "bo-chen-4243": "Copy of demo.ipynb"}
 
     grading(course, "autograde", "demo", "--workers", "2", "--no-progress")
     report = demo_course.report()["submissions"]
     assert {s: e["status"] for s, e in report.items()} == dict.fromkeys(folders, "graded")
-    for student in ("67890", "ann-lee", "bo-chen"):
+    for student in ("67890", "ann-lee-4242", "bo-chen-4243"):
         assert ["renamed-notebook", f"{folders[student]} was graded as demo.ipynb"] in report[student]["flags"]
     assert "67890 | graded (late in the LMS)" in (course / "autograded" / ".grading" / "demo" / "report.md").read_text()
 
     grading(course, "export", "demo", "--format", "canvas", "--questions")
     header, scores = read_canvas(course / "exports" / "demo-canvas.csv")
-    expected = {"12345": EXPECTED["full"], "67890": EXPECTED["no-mse"], "ann-lee": EXPECTED["no-mse-no-sgd"],
-                "bo-chen": EXPECTED["full"]}
+    expected = {"12345": EXPECTED["full"], "67890": EXPECTED["no-mse"], "ann-lee-4242": EXPECTED["no-mse-no-sgd"],
+                "bo-chen-4243": EXPECTED["full"]}
     assert {student: row[0] for student, row in scores.items()} == expected
     assert header[6:] == [f"demo: {cell}" for cell in POINTS]
     assert scores["67890"][1:] == [0.0 if cell == "test_mse" else points for cell, points in POINTS.items()]
