@@ -70,8 +70,12 @@ pdf: book
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 8000
 
+# Each run gets a temporary folder of its own, removed afterwards with rm -rf: a hostile submission's folder
+# tree deeper than Python's recursion limit, left in pytest's shared folder by an interrupted run, once made
+# pytest's own clean-up of old folders crash after every test had passed.
 test: install
-	$(BLAS_ONE_THREAD) $(PY) -m pytest
+	@tmp=$$(mktemp -d /tmp/nnbook-tests.XXXXXX); \
+	$(BLAS_ONE_THREAD) $(PY) -m pytest --basetemp=$$tmp; status=$$?; rm -rf $$tmp; exit $$status
 
 # The chapters and problem sets under the CI's CPU variants (tools/cpu_variants.py), two executions at a time;
 # e.g. `make test-cpus CPU_VARIANTS=nehalem-2threads` for another variant.

@@ -77,7 +77,9 @@ for cell in nb.cells:
     for out in cell.get("outputs", []):
         name = out.get("metadata", {}).get("scrapbook", {}).get("name")
         if name:
-            glued[name] = out.get("data", {}).get("text/plain")
+            data = out.get("data", {})  # display=False glue keeps its value under a papermill.record key
+            glued[name] = data.get("text/plain") or next(
+                (v for k, v in data.items() if k.endswith("text/plain")), None)
 print(json.dumps({"error": error, "glued": glued, "probe": probe}))
 """
 # The first cell of every run (removed again before glue is read): what the kernel really runs, seen from inside.
