@@ -4,7 +4,7 @@ from here; their old homes re-export them).
 Three kinds stay where they must be self-contained and are re-exported: ``protocol.ProtocolError`` and
 ``protocol.Unencodable`` and ``asserts.CheckFailed`` (those files are copied into the sandbox, which sees nothing
 else of the course), and the sandbox's own ``SandboxUnavailable``, ``KernelDied``, ``KernelTimeout`` and
-``MessageTooLarge`` (``marking/sandbox.py``).
+``MessageTooLarge`` (``marking/sandbox.py``) and ``SeccompUnavailable`` (``marking/seccomp.py``).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .protocol import ProtocolError, Unencodable
 __all__ = ["CheckFailed", "ProtocolError", "Unencodable", "NotACourse", "NoSubmissions", "Interrupted",
            "GradebookError", "ExportError", "InsightError", "SandboxStartError", "UnmatchedNotebooks",
            "StudentError", "KernelUnavailable", "NotebookTimeLimit", "ResultTooLarge", "UnsupportedValue",
-           "SandboxUnavailable", "KernelDied", "KernelTimeout", "MessageTooLarge"]
+           "SandboxUnavailable", "KernelDied", "KernelTimeout", "MessageTooLarge", "SeccompUnavailable"]
 
 
 # -- the instructor's commands (one clear line each) ------------------------------------------------------------
@@ -83,3 +83,4 @@ class UnsupportedValue(CheckFailed):
 
 
 from .marking.sandbox import KernelDied, KernelTimeout, MessageTooLarge, SandboxUnavailable  # noqa: E402
+from .marking.seccomp import SeccompUnavailable  # noqa: E402
