@@ -17,8 +17,6 @@ Updates, with g the gradient and η the learning rate:
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from ._checks import in_range, lookup, positive
@@ -79,7 +77,7 @@ class Optimizer:
         self.schedule = schedule(lr)
         self.lr = self.schedule(0)
         self.t = 0  # number of steps taken
-        self.state = defaultdict(dict)  # parameter i's state, {} before its first step
+        self.state = {}
 
     def start_epoch(self, completed):
         """Set η from the schedule for the epoch after ``completed`` epochs (``fit``
@@ -91,14 +89,12 @@ class Optimizer:
         self.check(params, grads)
         self.t += 1
         for i, (w, g) in enumerate(zip(params, grads)):
-            self.update(w, g, self.state[i])
+            self.update(w, g, self.state.setdefault(i, {}))
 
     @staticmethod
     def check(params, grads):
         """Raise ValueError unless ``grads`` matches ``params`` array for array in
         shape."""
-        if [w.shape for w in params] == [getattr(g, "shape", None) for g in grads]:
-            return  # the usual case, in one comparison; else say what is wrong
         if len(params) != len(grads):
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
         for i, (w, g) in enumerate(zip(params, grads)):
@@ -107,7 +103,7 @@ class Optimizer:
                                  f"but its gradient has shape {np.shape(g)}")
 
     def reset(self):
-        self.t, self.state = 0, defaultdict(dict)
+        self.t, self.state = 0, {}
 
     def update(self, w, g, state):  # pragma: no cover - abstract
         raise NotImplementedError
