@@ -25,7 +25,7 @@ def log_softmax(a):
 
 def reference_fit(weights, X, T, hidden, output, lr, momentum, l2, batch, epochs, seed,
                   validation=None):
-    """(losses, accuracies, val_losses, val_accuracies, iterations) of the plain loop."""
+    """(losses, accuracies, val_losses, val_accuracies, iterations) of the loop."""
     W = [w.copy() for w in weights[0::2]]
     b = [w.copy() for w in weights[1::2]]
     velocity = [np.zeros_like(p) for p in W + b]
@@ -77,7 +77,7 @@ def reference_fit(weights, X, T, hidden, output, lr, momentum, l2, batch, epochs
 
 CASES = {  # hidden, output, loss, η, μ, λ₂, batch (the last batch of 23 is smaller)
     "relu-softmax-sgd": ("relu", "softmax", "cross_entropy", 0.05, 0.0, 0.0, 5),
-    "tanh-softmax-momentum-l2": ("tanh", "softmax", "cross_entropy", 0.05, 0.9, 0.01, 4),
+    "tanh-softmax-momentum-l2": ("tanh", "softmax", "cross_entropy", 0.05, 0.9, 1e-2, 4),
     "relu-linear-mse": ("relu", "linear", "mse", 0.005, 0.0, 0.0, 6),
 }
 
