@@ -77,7 +77,7 @@ def reference_fit(weights, X, T, hidden, output, lr, momentum, l2, batch, epochs
 
 CASES = {  # hidden, output, loss, η, μ, λ₂, batch (the last batch of 23 is smaller)
     "relu-softmax-sgd": ("relu", "softmax", "cross_entropy", 0.05, 0.0, 0.0, 5),
-    "tanh-softmax-momentum-l2": ("tanh", "softmax", "cross_entropy", 0.05, 0.9, 1e-2, 4),
+    "tanh-momentum-l2": ("tanh", "softmax", "cross_entropy", 0.05, 0.9, 0.01, 4),
     "relu-linear-mse": ("relu", "linear", "mse", 0.005, 0.0, 0.0, 6),
 }
 
