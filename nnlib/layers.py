@@ -44,17 +44,16 @@ class Dense:
         also keeps log z where its activation gives it for free (softmax), for the
         cross-entropy.
         """
-        self.z_in = z_in
-        self.a = z_in @ self.W.T
-        self.a += self.b  # in place: one temporary array fewer
-        self.z, self.log_z = self.activation.with_log(self.a)
-        self.mask = None
+        a = z_in @ self.W.T
+        a += self.b  # in place: one temporary array fewer
+        z, log_z = self.activation.with_log(a)
+        self.z_in, self.a, self.z, self.log_z, self.mask = z_in, a, z, log_z, None
         if training and self.dropout > 0:
             # Scaling by 1/(1 − p) while training: evaluation then needs no rescaling.
-            mask = dropout_mask(self.z.shape, self.dropout, self._rng)
-            self.mask = mask.astype(self.z.dtype)
-            return self.z * self.mask
-        return self.z
+            mask = dropout_mask(z.shape, self.dropout, self._rng)
+            self.mask = mask.astype(z.dtype)
+            return z * self.mask
+        return z
 
     def backward_from_output(self, grad_out):
         """δ = ∂E/∂a = σ'(a) ⊙ ∂E/∂z from ∂E/∂z, the gradient of the layer's output.

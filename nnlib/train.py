@@ -95,14 +95,14 @@ def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=N
     backward, step per batch.
 
     Returns the mean of the mini-batch losses (weighted by batch size), the number of
-    updates and the order the samples were visited in.  If ``outputs`` is an array
-    shaped like T, its row k receives the output for the k-th sample visited, computed
-    when its batch was trained on (so ``outputs`` lines up with ``T[order]``, and
-    training metrics need no second forward pass).
+    updates and the order the samples were visited in.  If ``outputs`` is a list, each
+    batch's outputs are appended to it as computed when the batch was trained on (so
+    ``np.concatenate(outputs)`` lines up with ``T[order]``, and training metrics need
+    no second forward pass).
     """
     params = net.parameters(trainable_only=True)
     order = visiting_order(len(X), shuffle, rng)
-    total, updates, seen = 0.0, 0, 0
+    total, updates = 0.0, 0
     # A diverging run is reported by the caller from the returned (NaN or infinite) mean
     # loss.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -116,8 +116,8 @@ def train_epoch(net, X, T, loss, optimizer, batch_size=None, shuffle=True, rng=N
             optimizer.step(params, net.parameter_gradients(trainable_only=True))
             updates += 1
             if outputs is not None:
-                outputs[seen:seen + len(t)] = y
-            seen += len(t)
+                # y itself, not a copy: the next batch's forward pass makes new arrays
+                outputs.append(y)
     return total / len(X), updates, order
 
 
@@ -161,22 +161,23 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None,
     history = History(metrics={name: [] for name in names})
     rng = np.random.default_rng(seed)
     best, best_loss, waited = None, np.inf, 0
-    # the outputs of an epoch's batches, in visiting order
-    outputs = np.empty_like(T) if metric_fns else None
     target_labels = metric_functions.labels(T) if metric_fns else None
     bar = _progress(epochs) if progress else None
 
     for epoch in range(1, int(epochs) + 1):
         # the schedule's η after epoch − 1 completed epochs
         optimizer.start_epoch(epoch - 1)
+        outputs = [] if metric_fns else None  # the epoch's batch outputs, in order
         mean_loss, updates, order = train_epoch(net, X, T, loss, optimizer, batch_size,
                                                 shuffle, rng, outputs=outputs)
         _check_finite(mean_loss, epoch, optimizer)
         history.loss.append(mean_loss)
         history.iterations += updates
         history.lr.append(float(optimizer.lr))
+        if metric_fns:
+            outputs, visited_labels = np.concatenate(outputs), target_labels.take(order)
         for name, fn in metric_fns.items():
-            history.metrics[name].append(fn(outputs, target_labels.take(order)))
+            history.metrics[name].append(fn(outputs, visited_labels))
         if validation is not None:
             val = net.loss(*validation, loss=loss)
             history.val_loss.append(val)
