@@ -45,3 +45,6 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # also shows the errors of answer cells (a failed import of nnlib), not only the test cells that fail after them.
 c.Execute.kernel_name = "python3-as-graded"
 c.Validator.validate_all = True
+# Feedback pages (`nbgrader generate_feedback`) carry their math as MathML: it renders with scripts off ("Trust HTML"
+# not clicked) and offline (grading/feedback_math.py).
+c.HTMLExporter.preprocessors = ["grading.feedback_math.MathToMathML"]
