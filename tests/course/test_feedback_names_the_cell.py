@@ -2,6 +2,8 @@
 student's own cell's error is theirs to see, the error of a cell that ran after hidden tests never."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from grading.marking.feedback import name_the_failed_cell
@@ -11,7 +13,6 @@ UNDEFINED = "sigmoid is not defined in your notebook (was its cell deleted, rena
 
 
 def _position(demo_course, student, grade_id):
-    import json
     cells = json.loads(demo_course.autograded(student))["cells"]
     return next(i for i, c in enumerate(cells) if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
 
@@ -40,12 +41,14 @@ CELLS = [{"cell_type": "code", "metadata": {}, "source": "import nnlib"},
 RAISED = {"status": "error", "output": "", "error": "Traceback ...\nModuleNotFoundError: No module named 'nnlib'"}
 
 
-def test_of_several_failed_cells_the_one_that_mentions_the_name_is_named():
-    results = {0: RAISED, 1: dict(RAISED, error="NameError: name 'nnlib' is not defined")}
-    said = name_the_failed_cell(UNDEFINED, CELLS, results, before=2)
-    assert said.endswith("your cell 2 (`def sigmoid(a):`) raised NameError: name 'nnlib' is not defined")
-    said = name_the_failed_cell(UNDEFINED.replace("sigmoid", "tanh"), CELLS, results, before=2)
-    assert said.endswith("your cell 2 (`def sigmoid(a):`) raised NameError: name 'nnlib' is not defined")
+def test_of_several_failed_cells_the_one_that_mentions_the_name_is_named_else_the_last():
+    results = {0: dict(RAISED, error="ValueError: late"), 1: RAISED}
+    cells = [dict(CELLS[1], source="def sigmoid(a):\n    raise ValueError('late')"), dict(CELLS[0])] + CELLS[2:]
+    said = name_the_failed_cell(UNDEFINED, cells, results, before=2)
+    assert said.endswith("your cell 1 (`def sigmoid(a):`) raised ValueError: late")
+    said = name_the_failed_cell(UNDEFINED.replace("sigmoid", "tanh"), cells, results, before=2)
+    assert said.endswith("your cell 2 (`import nnlib`) raised ModuleNotFoundError: No module named 'nnlib' — nnlib "
+                         "is not available when your notebook is graded")
 
 
 def test_a_cell_whose_output_was_withheld_is_not_named():
