@@ -14,6 +14,8 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # thread count (bench_mlp.py --threads, default 1, for every candidate alike).
 BLAS_ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 PLOTLY_BUNDLE := build/plotly/plotly-nnlib.min.js
+FEEDBACK_EXTENSION := share/jupyter/labextensions/nn-course-feedback
+FEEDBACK_SOURCE := labextension/nn-course-feedback
 
 .PHONY: book pdf test test-cpus install python-version serve benchmark clean release grade check help
 
@@ -39,7 +41,27 @@ node_modules/.installed: package.json package-lock.json
 $(PLOTLY_BUNDLE): node_modules/.installed tools/build_plotly_bundle.mjs
 	node tools/build_plotly_bundle.mjs $@
 
-install: $(VENV)/.installed $(COURSE_CONFIG_LINK) $(PLOTLY_BUNDLE)
+install: $(VENV)/.installed $(COURSE_CONFIG_LINK) $(PLOTLY_BUNDLE) $(VENV)/$(FEEDBACK_EXTENSION)/package.json
+
+# JupyterLab extension labextension/nn-course-feedback: the Assignment List's "(view feedback)" opens the feedback
+# page, not only its timestamped folder. Built by @jupyterlab/builder (npm) against the installed JupyterLab, then
+# copied into a prefix's share/jupyter/labextensions/, where JupyterLab loads it as a prebuilt extension.
+# Another environment: `make labextension-install PREFIX=/path/to/env` (after make install).
+build/$(FEEDBACK_EXTENSION)/package.json: $(addprefix $(FEEDBACK_SOURCE)/,index.js package.json package-lock.json) \
+		$(VENV)/.installed
+	cd $(FEEDBACK_SOURCE) && npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(@D)
+	node $(FEEDBACK_SOURCE)/node_modules/@jupyterlab/builder/lib/build-labextension.js \
+		--core-path "$$($(PY) -c 'import jupyterlab, os; print(os.path.dirname(jupyterlab.__file__))')/staging" \
+		$(FEEDBACK_SOURCE) >/dev/null
+$(VENV)/$(FEEDBACK_EXTENSION)/package.json: build/$(FEEDBACK_EXTENSION)/package.json
+	$(MAKE) --no-print-directory labextension-install PREFIX=$(VENV)
+.PHONY: labextension-install
+labextension-install: build/$(FEEDBACK_EXTENSION)/package.json
+	@test -n "$(PREFIX)" || { echo "usage: make labextension-install PREFIX=/path/to/env"; exit 2; }
+	rm -rf "$(PREFIX)/$(FEEDBACK_EXTENSION)"
+	mkdir -p "$(PREFIX)/share/jupyter/labextensions"
+	cp -R build/$(FEEDBACK_EXTENSION) "$(PREFIX)/$(FEEDBACK_EXTENSION)"
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
