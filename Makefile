@@ -27,6 +27,7 @@ help:
 	@echo "make test-cpus  only the chapters and problem sets under other CPU variants (both cores)"
 	@echo "make serve      serve the built book on http://127.0.0.1:8000"
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
+	@echo "make labextension-install PREFIX=/path/to/env  the feedback-link JupyterLab extension into another env"
 
 # nbgrader run from this environment (a student's fetch_assignment/submit/fetch_feedback, JupyterLab's Assignment
 # List) reads the course's settings, its exchange included, wherever it is started.

@@ -3,8 +3,9 @@
 // and open `<notebook>.html` in it. This plugin follows such a navigation by opening the folder's feedback pages in
 // JupyterLab's HTML viewer. Untrusted is enough: the feedback's math is MathML, which needs no script.
 
-const FEEDBACK_FOLDER = /(^|\/)feedback\/[^/]+\/?$/;
-const FEEDBACK_PAGE = /(^|\/)feedback\/[^/]+\/[^/]+\.html$/;
+// <submission time> as nbgrader writes it (Exchange.timestamp_format): "2026-12-07 23:03:01.123456 UTC"
+const FEEDBACK_FOLDER = /(^|\/)feedback\/\d{4}-\d\d-\d\d [^/]+\/?$/;
+const FEEDBACK_PAGE = /(^|\/)feedback\/\d{4}-\d\d-\d\d [^/]+\/[^/]+\.html$/;
 
 async function feedbackPages(app, path) {
   if (FEEDBACK_PAGE.test(path)) {
