@@ -7,8 +7,10 @@ file with a new timestamp, two submissions in the same second are each a folder 
 graded is a run.  A submission with exactly the files of one already graded for that student (the notebooks and
 everything else, byte for byte) costs nothing: it gets that preview again, which tells the student nothing new.
 
-The runs are also counted per owner of the inbound folder (its Unix uid) when that is not the watcher's own uid:
-on a shared hub, a student who submits under made-up student ids still owns the folders.
+The runs are also counted per owner of the inbound folder (its Unix uid) when that is not the watcher's own uid
+(``c.Watch.count_by_owner``, default True): on a shared hub, a student who submits under made-up student ids
+still owns the folders.  Turn it off where every student's files have the same uid (containers that all run as
+``jovyan``), or they would share one budget.
 """
 from __future__ import annotations
 
@@ -24,16 +26,20 @@ DEFAULT_HOURS = 24.0
 class Budget:
     runs: int = DEFAULT_RUNS
     hours: float = DEFAULT_HOURS
+    by_owner: bool = True
 
     @classmethod
     def from_config(cls, config):
         section = config.get("Watch", {}) if hasattr(config, "get") else {}
         runs = section.get("feedback_runs", DEFAULT_RUNS)
         hours = section.get("budget_hours", DEFAULT_HOURS)
-        if type(runs) is not int or runs < 0 or not isinstance(hours, (int, float)) or hours <= 0:
-            raise ValueError(f"c.Watch.feedback_runs must be an int >= 0 and c.Watch.budget_hours a number > 0 "
-                             f"(nbgrader_config.py has {runs!r} and {hours!r})")
-        return cls(runs, float(hours))
+        by_owner = section.get("count_by_owner", True)
+        if type(runs) is not int or runs < 0 or not isinstance(hours, (int, float)) or hours <= 0 \
+                or type(by_owner) is not bool:
+            raise ValueError(f"c.Watch.feedback_runs must be an int >= 0, c.Watch.budget_hours a number > 0 and "
+                             f"c.Watch.count_by_owner True or False (nbgrader_config.py has {runs!r}, {hours!r} "
+                             f"and {by_owner!r})")
+        return cls(runs, float(hours), by_owner)
 
     @property
     def seconds(self):
@@ -42,7 +48,7 @@ class Budget:
     def charged(self, ledger, submission, now):
         """Times of the runs in the window that count against ``submission``'s student (or its folder's owner)."""
         since = now - self.seconds
-        mine = os.getuid()
+        mine = os.getuid() if self.by_owner else submission.owner
         return sorted(other.charged_at for other in ledger.submissions.values()
                       if other.charged_at is not None and other.charged_at > since
                       and (other.student == submission.student

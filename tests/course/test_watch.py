@@ -26,8 +26,6 @@ from tests.course.conftest import venv_env
 from tests.course.fixtures.demo import HIDDEN_MARKER, MAX_SCORE, POINTS, SOLUTIONS, submission
 from tests.course.test_term import AS_STUDENT, EXPECTED, NO_SGD, WRONG_MSE
 
-pytestmark = pytest.mark.slow
-
 # right on the visible test (Y of shape (2, 1): size = len), a factor 3 off on the hidden one (Y of shape (6, 3))
 HIDDEN_ONLY_MSE = dict(SOLUTIONS, mse="def mse(Y, T):\n    return float(np.sum((Y - T) ** 2) / Y.size)")
 CONCEPTS = {"chapter": "03_losses", "concepts": ["mean squared error"]}
@@ -106,6 +104,8 @@ class Term:
         while not predicate():
             logs = "\n".join(p.read_text()[-2000:] for p in self.tmp.glob("watch-*.log"))
             assert time.monotonic() - started < timeout, f"waited {timeout} s for {what}:\n{logs}"
+            ended = [p.returncode for p in self.watchers[-1:] if p.poll() is not None]
+            assert not ended, f"the watcher ended (exit status {ended[0]}) before {what}:\n{logs}"
             time.sleep(0.5)
 
     def sent(self, n):
@@ -153,6 +153,7 @@ def leaked(page):
     return [text for text in hidden_values() if text in page]
 
 
+@pytest.mark.slow
 def test_feedback_arrives_through_fetch_feedback_and_shows_no_hidden_input(term):
     source = term.root / "solutions" / "demo" / "demo.ipynb"
     nb = json.loads(source.read_text())
@@ -184,6 +185,7 @@ def test_feedback_arrives_through_fetch_feedback_and_shows_no_hidden_input(term)
     assert len(feedback) == 2 and all(os.stat(p).st_mode & 0o777 == 0o644 for p in feedback)
 
 
+@pytest.mark.slow
 def test_the_budget_holds_for_renamed_same_second_and_repeated_submissions(term):
     watcher = term.start()
     term.submit("alice", SOLUTIONS)
@@ -217,6 +219,7 @@ def test_the_budget_holds_for_renamed_same_second_and_repeated_submissions(term)
     assert sum("preview feedback" in page for page in fetched) >= 3
 
 
+@pytest.mark.slow
 def test_kill_9_in_a_burst_with_an_attack_then_restart_grades_each_submission_once(term):
     from tests.course.attacks import a13_endless_cells as attack
     from tests.course.attacks._common import answers as attack_answers
@@ -264,6 +267,7 @@ def test_kill_9_in_a_burst_with_an_attack_then_restart_grades_each_submission_on
         assert f"{expected} / {MAX_SCORE} points" in pages[id], (id, pages[id])
 
 
+@pytest.mark.slow
 def test_the_deadline_grade_is_collect_and_autograde_of_the_last_on_time_submission(term):
     watcher = term.start()
     term.submit("alice", WRONG_MSE)
@@ -293,3 +297,21 @@ def test_the_deadline_grade_is_collect_and_autograde_of_the_last_on_time_submiss
     from grading.autograde import autograde
     autograde(term.root, "demo", workers=2, progress=False, log=lambda m: None)
     assert {student: term.course.total(student) for student in on_time} == on_time
+
+
+def test_runs_are_counted_per_folder_owner_too_and_the_next_run_is_exact(tmp_path):
+    """Made-up student ids do not get a fresh budget when the folders have one owner (not the watcher's uid);
+    with count_by_owner off they do; the next run is available when the oldest run in the window expires."""
+    from grading.watch.budget import Budget
+    from grading.watch.ledger import Ledger
+    ledger, stranger = Ledger(tmp_path / "ledger.jsonl"), os.getuid() + 1
+    for i, student in enumerate(["alice", "fake1", "fake2", "fake3"]):
+        ledger.record("seen", f"{student}+demo+t+{i}", student=student, owner=stranger, t=1000.0 + i)
+        if i < 3:
+            ledger.record("run", f"{student}+demo+t+{i}", t=1000.0 + i)
+    fourth = ledger.submissions["fake3+demo+t+3"]
+    budget = Budget(runs=3, hours=1)
+    assert budget.next_run(ledger, fourth, now=2000.0) == 1000.0 + 3600
+    assert budget.next_run(ledger, fourth, now=4601.0) is None          # the first run left the window
+    assert Budget(runs=3, hours=1, by_owner=False).next_run(ledger, fourth, now=2000.0) is None
+    assert Ledger(tmp_path / "ledger.jsonl").submissions.keys() == ledger.submissions.keys()
