@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from bench_grading import MISTAKES, make_course  # noqa: E402
+from bench_grading import MISTAKES, make_course, run as autograde_run  # noqa: E402
 from tests.course.fixtures.demo import SOLUTIONS, submission  # noqa: E402
 
 AS_STUDENT = ROOT / "tests" / "course" / "fixtures" / "as_student.py"
@@ -40,6 +40,7 @@ AS_STUDENT = ROOT / "tests" / "course" / "fixtures" / "as_student.py"
 class Course:
     def __init__(self, folder):
         self.root = Path(folder)
+        self.root.mkdir(parents=True)
         make_course(self.root, 0)
         self.exchange = self.root / "exchange"
         self.instructor = self.root.parent / "instructor"
@@ -66,7 +67,7 @@ class Course:
     def reset(self):
         """An empty exchange inbox and no watcher state (the next burst starts from scratch)."""
         for folder in (self.exchange / "neural-networks" / "inbound", self.exchange / "neural-networks" / "feedback"):
-            for entry in folder.iterdir():
+            for entry in folder.iterdir() if folder.is_dir() else ():
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
         shutil.rmtree(self.root / "autograded" / ".grading" / "demo" / "watch", ignore_errors=True)
 
@@ -137,6 +138,9 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=200, help="submissions in the burst (default 200)")
     parser.add_argument("--repeat", type=int, default=1, help="interleaved serial/parallel bursts (default 1)")
     parser.add_argument("--latency", type=int, default=3, help="single submissions timed (default 3)")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="skip `autograde` of the same burst with 1 and 2 workers in each round (the ratio the "
+                             "grader itself reaches under the same load)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
         course = Course(Path(tmp) / "course")
@@ -146,11 +150,17 @@ def main(argv=None):
         for released, fetched in times:
             print(f"  nbgrader submit → feedback released {released:5.1f} s, → in the student's folder after "
                   f"fetch_feedback {fetched:5.1f} s   (target ≤ 30 s)")
-        runs = {1: [], 2: []}
+        runs, reference = {1: [], 2: []}, {1: [], 2: []}
+        template = Path(tmp) / "autograde"
+        if not args.no_reference:
+            template.mkdir()
+            make_course(template, args.n)           # the same notebooks in submitted/
         for _ in range(args.repeat):
             for workers in (1, 2):
                 load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 runs[workers].append((burst(course, args.n, workers), load))
+                if not args.no_reference:
+                    reference[workers].append(autograde_run(template, workers)[0])
         print(f"burst of {args.n} submissions, {args.repeat} interleaved round(s):")
         for workers, rounds in runs.items():
             for seconds, load in rounds:
@@ -158,6 +168,11 @@ def main(argv=None):
                       f"(load average before: {load})")
         ratios = [s[0] / p[0] for s, p in zip(runs[1], runs[2])]
         print(f"  throughput ratio per round: {', '.join(f'{r:.2f}' for r in ratios)}×   (target ≥ 1.8×)")
+        if not args.no_reference:
+            print(f"  autograde of the same {args.n}, same rounds: --workers 1 "
+                  f"{', '.join(f'{x:.1f}' for x in reference[1])} s, --workers 2 "
+                  f"{', '.join(f'{x:.1f}' for x in reference[2])} s, ratio per round "
+                  f"{', '.join(f'{a / b:.2f}' for a, b in zip(reference[1], reference[2]))}×")
     return times, runs
 
 

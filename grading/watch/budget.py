@@ -64,7 +64,11 @@ class Budget:
             return float("inf")
         return times[len(times) - self.runs] + self.seconds
 
-    def used(self, ledger, student, now=None):
+    def used(self, ledger, now=None):
+        """student -> runs charged in the window, for every student the ledger knows (one pass)."""
         now = time.time() if now is None else now
-        return sum(1 for s in ledger.submissions.values()
-                   if s.student == student and s.charged_at is not None and s.charged_at > now - self.seconds)
+        used = dict.fromkeys((s.student for s in ledger.submissions.values()), 0)
+        for s in ledger.submissions.values():
+            if s.charged_at is not None and s.charged_at > now - self.seconds:
+                used[s.student] += 1
+        return used

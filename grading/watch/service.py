@@ -71,11 +71,11 @@ class Watcher:
         self.budget = Budget.from_config(course.config)
         from ..insight.records import test_cells
         self.items = {item.key: item for item in test_cells(course, assignment)}
-        self.retried, self.jobs, self.shown = set(), {}, None
+        self.retried, self.refused, self.jobs, self.shown = set(), set(), {}, None
 
     # 1. notice
     def notice(self):
-        for arrival in self.inbound.arrivals(self.ledger.submissions):
+        for arrival in self.inbound.arrivals(self.ledger.submissions.keys() | self.refused):
             staged = self.state / "submissions" / staging_name(arrival.name)
             if staged.exists():
                 shutil.rmtree(staged)
@@ -84,6 +84,7 @@ class Watcher:
                 skipped = copy_submission(self.inbound.folder / arrival.name, staged)
             except OSError as error:
                 self.log(f"skipping {arrival.name!r}: {error}")
+                self.refused.add(arrival.name)
                 continue
             self.ledger.record("seen", arrival.name, student=arrival.student, owner=arrival.owner,
                                timestamp=arrival.timestamp, t=time.time(), secret=secret, skipped=skipped,
@@ -178,7 +179,7 @@ class Watcher:
         submissions = list(self.ledger.submissions.values())
         count = {name: sum(1 for s in submissions if name in s.events) for name in ("graded", "failed", "over")}
         waiting = sum(1 for s in submissions if s.step in ("seen", "run")) - running
-        used = {s.student: self.budget.used(self.ledger, s.student) for s in submissions}
+        used = self.budget.used(self.ledger)
         line = (f"{self.assignment}: queued {waiting}, grading {running}, graded {count['graded']}, failed "
                 f"{count['failed']}, feedback sent {sum(1 for s in submissions if s.step == 'sent')} "
                 f"({count['over']} over budget); budget used: {sum(used.values())} run(s) by {len(used)} "
@@ -215,7 +216,9 @@ def watch(root, assignment, workers=None, unsandboxed=False, limits=None, interv
                     watcher.progress(len(pool.running), stream)
                     if not pool.running:
                         time.sleep(interval)
-                    for id, result in pool.finished(timeout=interval):
+                    done = list(pool.finished(timeout=interval))
+                    watcher.start_waiting(pool)          # the free workers first, then the paperwork
+                    for id, result in done:
                         watcher.finish(id, result)
                 watcher.jobs.clear()
             if stream.isatty():

@@ -234,7 +234,7 @@ def test_kill_9_in_a_burst_with_an_attack_then_restart_grades_each_submission_on
     term.write("mallory", SOLUTIONS)
     (term.tmp / "mallory" / "demo" / "demo.ipynb").write_text(json.dumps(capture.nb))
     kinds = [(SOLUTIONS, EXPECTED["full"]), (WRONG_MSE, EXPECTED["no-mse"]), (NO_SGD, EXPECTED["no-mse-no-sgd"])]
-    students = {f"s{i}": kinds[i % 3] for i in range(6)}
+    students = {f"s{i}": kinds[i % 3] for i in range(4)}
     submits = [term.nbgrader(term.tmp / "mallory", "submit", "demo", student="mallory", wait=False)]
     for student, (answers, _) in students.items():
         term.write(student, answers)
@@ -247,14 +247,14 @@ def test_kill_9_in_a_burst_with_an_attack_then_restart_grades_each_submission_on
     finished = sum(bool({"graded", "failed"} & s) for s in term.steps().values())
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
-    assert finished < 7, "the kill came after the burst was over"
+    assert finished < len(students) + 1, "the kill came after the burst was over"
     second = term.start()
-    term.sent(7)
+    term.sent(len(students) + 1)
     assert term.stop(second) == 0
 
     per_id = Counter((e["id"], e["e"]) for e in term.events())
     ids = {e["id"] for e in term.events()}
-    assert len(ids) == 7
+    assert len(ids) == len(students) + 1
     for id in ids:
         assert per_id[id, "graded"] + per_id[id, "failed"] == 1, (id, per_id)
         assert per_id[id, "run"] == 1 and per_id[id, "seen"] == 1, (id, per_id)
