@@ -220,51 +220,56 @@ def test_the_budget_holds_for_renamed_same_second_and_repeated_submissions(term)
 
 
 @pytest.mark.slow
-def test_kill_9_in_a_burst_with_an_attack_then_restart_grades_each_submission_once(term):
-    from tests.course.attacks import a13_endless_cells as attack
-    from tests.course.attacks._common import answers as attack_answers
+def test_kill_9_in_a_burst_with_attacks_then_restart_grades_each_submission_once(term):
+    from tests.course.attacks import a13_endless_cells, a14_hang_in_hidden_test
 
-    class Capture:                      # the attack's notebook, submitted through the exchange like any other
+    class Capture:                      # an attack's notebook, submitted through the exchange like any other
         release = term.course.release
 
         def submit(self, student, answers=None, mutate=None):
-            self.nb = submission(self.release, answers or attack_answers(), mutate)
-    capture = Capture()
-    attack.submit(capture, None)
-    term.write("mallory", SOLUTIONS)
-    (term.tmp / "mallory" / "demo" / "demo.ipynb").write_text(json.dumps(capture.nb))
+            self.nb = submission(self.release, answers, mutate)
+    attackers = {}
+    for name, attack in [("mallory", a13_endless_cells), ("trudy", a14_hang_in_hidden_test)]:
+        capture = Capture()
+        attack.submit(capture, None)
+        term.write(name, SOLUTIONS)
+        (term.tmp / name / "demo" / "demo.ipynb").write_text(json.dumps(capture.nb))
+        attackers[name] = capture.nb
     kinds = [(SOLUTIONS, EXPECTED["full"]), (WRONG_MSE, EXPECTED["no-mse"]), (NO_SGD, EXPECTED["no-mse-no-sgd"])]
     students = {f"s{i}": kinds[i % 3] for i in range(4)}
-    submits = [term.nbgrader(term.tmp / "mallory", "submit", "demo", student="mallory", wait=False)]
+    submits = [term.nbgrader(term.tmp / name, "submit", "demo", student=name, wait=False) for name in attackers]
     for student, (answers, _) in students.items():
         term.write(student, answers)
         submits.append(term.nbgrader(term.tmp / student, "submit", "demo", student=student, wait=False))
     for process in submits:
         term.done(process)
+    total = len(students) + len(attackers)
 
     first = term.start()
     term.wait_for(lambda: any({"graded", "failed"} & s for s in term.steps().values()), "a first grade")
     finished = sum(bool({"graded", "failed"} & s) for s in term.steps().values())
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
-    assert finished < len(students) + 1, "the kill came after the burst was over"
+    assert finished < total, "the kill came after the burst was over"
     second = term.start()
-    term.sent(len(students) + 1)
+    term.sent(total)
     assert term.stop(second) == 0
 
     per_id = Counter((e["id"], e["e"]) for e in term.events())
     ids = {e["id"] for e in term.events()}
-    assert len(ids) == len(students) + 1
+    assert len(ids) == total
     for id in ids:
         assert per_id[id, "graded"] + per_id[id, "failed"] == 1, (id, per_id)
         assert per_id[id, "run"] == 1 and per_id[id, "seen"] == 1, (id, per_id)
     pages = term.released()
-    assert all(pages.values()), pages
-    mallory = next(id for id in ids if id.startswith("mallory+"))
-    assert "preview" in pages[mallory]
-    for id in ids - {mallory}:
-        expected = students[id.split("+")[0]][1]
-        assert f"{expected} / {MAX_SCORE} points" in pages[id], (id, pages[id])
+    assert all(pages.values()) and not any(leaked(page) for page in pages.values()), pages
+    by_student = {id.split("+")[0]: id for id in ids}
+    assert f"{MAX_SCORE} / {MAX_SCORE} points" in pages[by_student["mallory"]]      # endless cells skipped
+    trudy = pages[by_student["trudy"]]                                               # hangs on hidden inputs only
+    assert f"{MAX_SCORE - POINTS['test_sigmoid_prime']} / {MAX_SCORE} points" in trudy
+    assert "test_sigmoid_prime</code>: ✘ failed, 0/2 points: a hidden test of this task failed" in trudy
+    for student, (_, expected) in students.items():
+        assert f"{expected} / {MAX_SCORE} points" in pages[by_student[student]], pages[by_student[student]]
 
 
 @pytest.mark.slow
