@@ -126,11 +126,20 @@ def burst(course, n, workers):
     watcher = course.start(workers)
     try:
         ended = wait_sent(course, n, 60 * n)
+        peak = peak_memory_mb(watcher.pid)
     finally:
         stop(watcher)
     first = min(e["t"] for e in course.events() if e["e"] == "run")
     assert sum(e["e"] == "graded" for e in course.events()) == n
-    return ended - first
+    return ended - first, peak
+
+
+def peak_memory_mb(pid):
+    """The watcher process's peak resident memory (VmHWM; its workers are processes of their own)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main(argv=None):
@@ -164,9 +173,9 @@ def main(argv=None):
         print(f"burst of {args.n} submissions, {args.repeat} interleaved round(s):")
         for workers, rounds in runs.items():
             for seconds, load in rounds:
-                print(f"  --workers {workers}: {seconds:6.1f} s, {args.n / seconds:5.2f} submissions/s "
-                      f"(load average before: {load})")
-        ratios = [s[0] / p[0] for s, p in zip(runs[1], runs[2])]
+                print(f"  --workers {workers}: {seconds[0]:6.1f} s, {args.n / seconds[0]:5.2f} submissions/s, the "
+                      f"watcher's peak memory {seconds[1]:.0f} MB (load average before: {load})")
+        ratios = [s[0][0] / p[0][0] for s, p in zip(runs[1], runs[2])]
         print(f"  throughput ratio per round: {', '.join(f'{r:.2f}' for r in ratios)}×   (target ≥ 1.8×)")
         if not args.no_reference:
             print(f"  autograde of the same {args.n}, same rounds: --workers 1 "
