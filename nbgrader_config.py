@@ -48,3 +48,13 @@ c.Validator.validate_all = True
 # Feedback pages (`nbgrader generate_feedback`) carry their math as MathML: it renders with scripts off ("Trust HTML"
 # not clicked) and offline (grading/feedback_math.py).
 c.HTMLExporter.preprocessors = ["grading.feedback_math.MathToMathML"]
+
+# `python -m grading watch ASSIGNMENT` (grading/watch/): previews of each submission while a problem set is open.
+# A student gets at most `feedback_runs` previews per `budget_hours` (rolling window, per student and assignment,
+# counted from the watcher's ledger; an identical resubmission costs nothing); later submissions are kept for the
+# deadline and their feedback says when the next preview is available.  0 runs: no previews at all.  Runs are
+# also counted per Unix owner of the submitted folder (made-up student ids do not help); set count_by_owner to
+# False where all students' files have one uid (e.g. containers that all run as jovyan).
+c.Watch.feedback_runs = 3
+c.Watch.budget_hours = 24
+c.Watch.count_by_owner = True

@@ -1,4 +1,4 @@
-"""Command line of the course tooling: ``python -m grading {autograde,export,analyze,similarity,check,release} ...``
+"""Command line of the course tooling: ``python -m grading {autograde,watch,export,analyze,similarity,check,release} ...``
 (run in the course folder, where nbgrader_config.py is, or any folder below it).  ``python -m grading COMMAND --help``
 explains each command."""
 from __future__ import annotations
@@ -37,6 +37,72 @@ def _interrupted(summary):
     return 130
 
 
+def _limits(args):
+    """The Limits of the command line (--timeout, ...), and the warning of --unsandboxed."""
+    defaults = Limits()
+    if args.unsandboxed:
+        print("WARNING: --unsandboxed: the students' code runs with your permissions and can read and change "
+              "your files (solutions, gradebook). Marks are still decided outside their process.", file=sys.stderr)
+    return Limits(notebook_seconds=args.timeout or defaults.notebook_seconds,
+                  cell_seconds=args.cell_timeout or defaults.cell_seconds,
+                  call_seconds=args.call_timeout or defaults.call_seconds,
+                  memory_mb=args.memory_mb or defaults.memory_mb,
+                  cpu_seconds=args.cpu_seconds or defaults.cpu_seconds)
+
+
+def _watch(args):
+    from .marking.sandbox import SandboxUnavailable, check_sandbox
+    if not args.unsandboxed:
+        try:
+            check_sandbox()
+        except SandboxUnavailable as error:
+            return _refuse(error)
+    from .gradebook import GradebookError
+    from .watch import watch
+    try:
+        return watch(args.course, args.assignment, workers=args.workers, unsandboxed=args.unsandboxed,
+                     limits=_limits(args), interval=args.interval, log=lambda m: print(m, file=sys.stderr))
+    except SandboxUnavailable as error:
+        return _refuse(error)
+    except (FileNotFoundError, GradebookError, RuntimeError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _add_limit_arguments(parser):
+    parser.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    parser.add_argument("--unsandboxed", action="store_true",
+                        help="run student code without bubblewrap (no isolation: only if you trust the code)")
+    parser.add_argument("--course", help=COURSE_HELP)
+    parser.add_argument("--timeout", type=float, help=f"wall seconds per notebook (default "
+                                                      f"{Limits.notebook_seconds:g})")
+    parser.add_argument("--cell-timeout", type=float, help=f"wall seconds per student cell (default "
+                                                           f"{Limits.cell_seconds:g})")
+    parser.add_argument("--call-timeout", type=float, help=f"wall seconds per call of a student function (default "
+                                                           f"{Limits.call_seconds:g})")
+    parser.add_argument("--memory-mb", type=int, help=f"address-space limit (default {Limits.memory_mb})")
+    parser.add_argument("--cpu-seconds", type=int, help=f"CPU-time limit (default {Limits.cpu_seconds})")
+
+
+def _add_watch_command(commands):
+    watch = commands.add_parser(
+        "watch", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="grade each new submission in the exchange at once and release a preview (per-student budget)",
+        description=textwrap.dedent("""\
+            Leave running while ASSIGNMENT is open. Each new `nbgrader submit` is graded in the same sandbox as
+            autograde and its preview released through nbgrader's feedback path (`nbgrader fetch_feedback`, the
+            Assignment List): points and pass/fail per test, the visible tests' messages, for a hidden test only
+            the task and concepts that failed. At most c.Watch.feedback_runs previews per student per
+            c.Watch.budget_hours (nbgrader_config.py; default 3 per 24 h); later submissions are kept and told
+            when the next run is available. Nothing goes into the gradebook: at the deadline, `nbgrader collect`
+            and `python -m grading autograde` grade as always. SIGTERM or Ctrl-C stop it (exit 0 or 130); a
+            restart resumes (state in autograded/.grading/ASSIGNMENT/watch/)."""))
+    watch.add_argument("assignment", help="assignment name, e.g. ps01_neuron (a folder of solutions/)")
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the exchange (1)")
+    _add_limit_arguments(watch)
+    watch.set_defaults(run=_watch)
+
+
 def _autograde(args):
     from .marking.sandbox import SandboxUnavailable, check_sandbox
     if not args.unsandboxed:
@@ -46,15 +112,7 @@ def _autograde(args):
             return _refuse(error)
     from .autograde import Interrupted, NoSubmissions, autograde
     from .gradebook import GradebookError
-    defaults = Limits()
-    limits = Limits(notebook_seconds=args.timeout or defaults.notebook_seconds,
-                    cell_seconds=args.cell_timeout or defaults.cell_seconds,
-                    call_seconds=args.call_timeout or defaults.call_seconds,
-                    memory_mb=args.memory_mb or defaults.memory_mb,
-                    cpu_seconds=args.cpu_seconds or defaults.cpu_seconds)
-    if args.unsandboxed:
-        print("WARNING: --unsandboxed: the students' code runs with your permissions and can read and change "
-              "your files (solutions, gradebook). Marks are still decided outside their process.", file=sys.stderr)
+    limits = _limits(args)
     try:
         summary = autograde(args.course, args.assignment, workers=args.workers, scheduler=args.scheduler,
                             unsandboxed=args.unsandboxed, limits=limits, students=args.student, force=args.force,
@@ -164,20 +222,10 @@ def main(argv=None):
             `nbgrader generate_feedback ASSIGNMENT` and `nbgrader export` work as usual; the report is in
             autograded/.grading/ASSIGNMENT/report.md. Exit status: 0 all graded, 1 some failed, 2 refused."""))
     grade.add_argument("assignment", help="assignment name, e.g. ps01_neuron (a folder of solutions/)")
-    grade.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
     grade.add_argument("--scheduler", metavar="ADDRESS", help="grade on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    grade.add_argument("--unsandboxed", action="store_true",
-                       help="run student code without bubblewrap (no isolation: only if you trust the code)")
     grade.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
-    grade.add_argument("--course", help=COURSE_HELP)
-    grade.add_argument("--timeout", type=float, help=f"wall seconds per notebook (default {Limits.notebook_seconds:g})")
-    grade.add_argument("--cell-timeout", type=float, help=f"wall seconds per student cell (default "
-                                                           f"{Limits.cell_seconds:g})")
-    grade.add_argument("--call-timeout", type=float, help=f"wall seconds per call of a student function (default "
-                                                           f"{Limits.call_seconds:g})")
-    grade.add_argument("--memory-mb", type=int, help=f"address-space limit (default {Limits.memory_mb})")
-    grade.add_argument("--cpu-seconds", type=int, help=f"CPU-time limit (default {Limits.cpu_seconds})")
+    _add_limit_arguments(grade)
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
     grade.set_defaults(run=_autograde)
 
@@ -195,6 +243,7 @@ def main(argv=None):
     rel.add_argument("--course", help=COURSE_HELP)
     rel.set_defaults(run=_release)
     _add_insight_commands(commands)
+    _add_watch_command(commands)
 
     out = commands.add_parser(
         "export", help="the gradebook's scores as a file Canvas imports (or as CSV)",

@@ -68,6 +68,13 @@ def _submission_secret(submission):
     return path.read_text(errors="replace")
 
 
+def submission_deadline(spec, limits):
+    """Wall seconds one submission may take in its worker: every notebook's limit, plus a margin."""
+    if limits.submission_seconds:
+        return limits.submission_seconds
+    return len(spec.notebooks) * (limits.notebook_seconds + limits.startup_seconds) + 30
+
+
 def make_executor(scheduler):
     """(executor, description, shutdown) of a Dask cluster (local workers: ``grading.workers.run_local``)."""
     from distributed import Client
@@ -105,17 +112,23 @@ def _progress(total, enabled):
         return _Nothing()
 
 
-def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False, limits=None, students=None,
-              force=False, progress=True, log=print):
-    """Grade ``assignment`` for every student in ``root``/submitted; returns a Summary."""
-    started = time.monotonic()
+def open_assignment(root, assignment, unsandboxed, log):
+    """(Course, AssignmentSpec), after checking that the sandbox works and cannot see the course (unless
+    ``unsandboxed``); used by ``autograde`` and ``grading.watch``."""
     course = Course(root)
-    limits = limits or Limits()
     if not unsandboxed:
         for warning in check_sandbox():
             log(f"warning: {warning}")
         check_course_not_exposed(course.root)
-    spec = load_assignment(course, assignment)
+    return course, load_assignment(course, assignment)
+
+
+def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False, limits=None, students=None,
+              force=False, progress=True, log=print):
+    """Grade ``assignment`` for every student in ``root``/submitted; returns a Summary."""
+    started = time.monotonic()
+    limits = limits or Limits()
+    course, spec = open_assignment(root, assignment, unsandboxed, log)
     if not course.submissions(assignment, students):
         raise NoSubmissions(f"no submissions of {assignment} in {course.folder('submitted')}"
                             + (f" for {', '.join(students)}" if students else ""))
@@ -226,10 +239,7 @@ class _Run:
 
     def deadline(self, jobs):
         """Wall seconds one submission may take in its worker: every notebook's limit, plus a margin."""
-        limits = next(iter(jobs.values())).limits
-        if limits.submission_seconds:
-            return limits.submission_seconds
-        return len(self.spec.notebooks) * (limits.notebook_seconds + limits.startup_seconds) + 30
+        return submission_deadline(self.spec, next(iter(jobs.values())).limits)
 
     @classmethod
     def _result(cls, future, job):

@@ -65,15 +65,22 @@ class Journal:
     def latest(self):
         """student -> their latest entry (a line cut short by a killed run is ignored)."""
         entries = {}
-        if self.path.exists():
-            for line in self.path.read_text(errors="replace").splitlines():
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(entry, dict) and isinstance(entry.get("student"), str):
-                    entries[entry["student"]] = entry
+        for entry in self.entries():
+            if isinstance(entry.get("student"), str):
+                entries[entry["student"]] = entry
         return entries
+
+    def entries(self):
+        """Every line that is a JSON object, in order (a line cut short by a killed run is skipped)."""
+        if not self.path.exists():
+            return
+        for line in self.path.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
 
     def append(self, entry):
         entry = dict(entry, time=time.strftime("%Y-%m-%d %H:%M:%S"))

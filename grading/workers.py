@@ -61,33 +61,62 @@ def run_local(function, jobs, workers, deadline_seconds):
     A result is what ``function(job)`` returned, or a failed ``records.Result``: ``Failure.WORKER`` (retried) when
     the worker died, ``Failure.DEADLINE`` when it ran out of time.
     """
-    context = multiprocessing.get_context("fork")
-    waiting, running = list(jobs.items()), {}
-    try:
-        while waiting or running:
-            while waiting and len(running) < workers:
-                student, job = waiting.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(function, job, send, os.getpid()), daemon=True)
-                process.start()
-                send.close()
-                running[receive] = Running(student, process, receive, time.monotonic() + deadline_seconds)
-            soonest = min(r.deadline for r in running.values())
-            ready = multiprocessing.connection.wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
-            for connection in ready:
-                worker = running.pop(connection)
-                yield worker.student, _collect(worker, jobs[worker.student])
-            now = time.monotonic()
-            for connection, worker in list(running.items()):
-                if now >= worker.deadline:
-                    del running[connection]
-                    _stop(worker)
-                    yield worker.student, Result.failed(jobs[worker.student], Failure.DEADLINE,
-                                                        f"grading took longer than its {deadline_seconds:g} s "
-                                                        f"wall-time limit; the worker was stopped")
-    finally:
-        for worker in running.values():
+    waiting = list(jobs.items())
+    with LocalPool(function, deadline_seconds) as pool:
+        while waiting or pool.running:
+            while waiting and len(pool.running) < workers:
+                pool.start(*waiting.pop(0))
+            yield from pool.finished()
+
+
+class LocalPool:
+    """Forked workers started one job at a time (``start``), collected as they finish (``finished``); the
+    parent enforces each one's wall deadline.  ``run_local`` feeds it a fixed set of jobs; the watcher
+    (``grading.watch``) feeds it submissions as they arrive.  Leaving the ``with`` block stops what still runs."""
+
+    def __init__(self, function, deadline_seconds):
+        self.function, self.deadline_seconds = function, deadline_seconds
+        self.context = multiprocessing.get_context("fork")
+        self.running, self.jobs = {}, {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_all()
+
+    def start(self, key, job):
+        receive, send = self.context.Pipe(duplex=False)
+        process = self.context.Process(target=_work, args=(self.function, job, send, os.getpid()), daemon=True)
+        process.start()
+        send.close()
+        self.jobs[key] = job
+        self.running[receive] = Running(key, process, receive, time.monotonic() + self.deadline_seconds)
+
+    def finished(self, timeout=None):
+        """Yield ``(key, result)`` of the workers that finish or pass their deadline within ``timeout`` seconds
+        (None: until the soonest one does)."""
+        if not self.running:
+            return
+        soonest = min(r.deadline for r in self.running.values()) - time.monotonic()
+        wait = max(0.0, soonest if timeout is None else min(timeout, soonest))
+        for connection in multiprocessing.connection.wait(list(self.running), timeout=wait):
+            worker = self.running.pop(connection)
+            yield worker.student, _collect(worker, self.jobs.pop(worker.student))
+        now = time.monotonic()
+        for connection, worker in list(self.running.items()):
+            if now >= worker.deadline:
+                del self.running[connection]
+                _stop(worker)
+                yield worker.student, Result.failed(self.jobs.pop(worker.student), Failure.DEADLINE,
+                                                    f"grading took longer than its {self.deadline_seconds:g} s "
+                                                    f"wall-time limit; the worker was stopped")
+
+    def stop_all(self):
+        for worker in self.running.values():
             _stop(worker)
+        self.running.clear()
+        self.jobs.clear()
 
 
 def _collect(worker, job):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -38,3 +40,14 @@ def test_mlp_benchmark_times_the_default_fit_call(monkeypatch):
     epoch(X, T)
     assert calls and set(calls[0]) == {"loss", "optimizer", "epochs", "batch_size", "progress"}
     assert calls[0]["progress"] is False  # only the progress bar is off: it would print inside the timing
+
+
+@pytest.mark.slow
+def test_watch_benchmark_prints_latency_and_burst_throughput(capsys):
+    from tests.conftest import require
+    require("bwrap", "sandboxed grading")
+    bench = load("bench_watch")
+    times, runs = bench.main(["--n", "3", "--latency", "1", "--no-reference"])
+    text = capsys.readouterr().out
+    assert len(times) == 1 and all(fetched >= released > 0 for released, fetched in times)
+    assert "throughput ratio per round" in text and len(runs[1]) == len(runs[2]) == 1
