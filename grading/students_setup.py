@@ -87,16 +87,22 @@ def runs_for_everyone(python):
     return all(os.stat(p).st_mode & stat.S_IXOTH for p in (real, *real.parents))
 
 
-def build_environment(prefix, course_root, python, log):
-    """A venv at ``prefix`` with the students' packages at this environment's versions, and nnlib + grading copied
-    in (not linked: the course folder is private)."""
+def install_packages(prefix, python, requirements, log=print):
+    """A venv at ``prefix`` (on ``python``) with STUDENT_PACKAGES at the versions ``requirements`` pins; returns its
+    site-packages folder."""
     if not (prefix / "bin/python").exists():
         _run([python, "-m", "venv", str(prefix)], log)
     log(f"installing {', '.join(STUDENT_PACKAGES)} into {prefix} ...")
     _run([prefix / "bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c",
-          course_root / "requirements.txt", *STUDENT_PACKAGES], log)
-    site = Path(subprocess.run([prefix / "bin/python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+          requirements, *STUDENT_PACKAGES], log)
+    return Path(subprocess.run([prefix / "bin/python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                capture_output=True, text=True, check=True).stdout.strip())
+
+
+def build_environment(prefix, course_root, python, log):
+    """The students' packages, nnlib + grading copied in (not linked: the course folder is private), the
+    instructor's extensions off, everything readable by all and writable by root alone."""
+    site = install_packages(prefix, python, course_root / "requirements.txt", log)
     for package in STUDENT_SOURCES:
         shutil.rmtree(site / package, ignore_errors=True)
         shutil.copytree(course_root / package, site / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

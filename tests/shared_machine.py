@@ -22,12 +22,14 @@ from pathlib import Path
 
 import pytest
 
+from grading.students_setup import install_packages
 from tests.conftest import IN_CI, ROOT, require
 
 # The students' environment is based on Debian's Python: this machine's .venv is built on a Python under /root,
-# which no other account may run.  For the same reason the instructor's account runs the course's commands with
-# the students' environment's Python (it has nbgrader; `python -m grading` in the course folder imports the
-# course's own grading package).
+# which no other account may run.  For the same reason the instructor gets an environment of their own here, as
+# on a real machine: the same packages, and nnlib and grading from the course folder (a .pth file, like the
+# editable install of `make install`), so that the grading sandbox, which mounts the Python installation but not
+# the course, has no nnlib.
 SYSTEM_PYTHON = "/usr/bin/python3"
 COURSE_FILES = ["nbgrader_config.py", "requirements.txt", "solutions", "exercises", "nnlib", "grading"]
 
@@ -121,7 +123,9 @@ def shared_machine():
                                 "--prefix", str(prefix), "--python", SYSTEM_PYTHON], cwd=course, capture_output=True,
                                text=True, timeout=1200)
         assert setup.returncode == 0, setup.stdout + setup.stderr
-        instructor = Account(names["instructor"], work / "home" / names["instructor"], prefix / "bin")
+        site = install_packages(work / "instructor-env", SYSTEM_PYTHON, course / "requirements.txt", log=print)
+        (site / "course.pth").write_text(f"{course}\n")
+        instructor = Account(names["instructor"], work / "home" / names["instructor"], work / "instructor-env" / "bin")
         students = [Account(name, work / "home" / name, prefix / "bin") for name in names["students"]]
         yield SharedMachine(work, course, exchange, prefix, instructor, students, setup.stdout + setup.stderr)
     finally:
