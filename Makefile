@@ -50,6 +50,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml | python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m grading.graded_kernel install
 	touch $@
 
 $(COURSE_CONFIG_LINK): $(VENV)/.installed

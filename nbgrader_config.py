@@ -44,3 +44,12 @@ c.Execute.timeout = 60
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Validate (JupyterLab's and Notebook 7's button, `nbgrader validate`) runs a notebook as grading does: in the kernel
+# of grading/graded_kernel.py, without nnlib (the kernel of `python -m grading check`; `make install` installs it), and
+# also shows the errors of answer cells (a failed import of nnlib), not only the test cells that fail after them.
+c.Execute.kernel_name = "python3-as-graded"
+c.Validator.validate_all = True
+# Feedback pages (`nbgrader generate_feedback`) carry their math as MathML: it renders with scripts off ("Trust HTML"
+# not clicked) and offline (grading/feedback_math.py).
+c.HTMLExporter.preprocessors = ["grading.feedback_math.MathToMathML"]

@@ -1,11 +1,11 @@
 """``python -m grading check NOTEBOOK``: a student's self-check before submitting.
 
-Runs the notebook top to bottom in a fresh kernel (as ``nbgrader validate`` does) with what grading allows: the
-grading sandbox has NumPy and ``grading.asserts`` but not nnlib, so nnlib cannot be imported here either (an answer
-that uses it fails here as it would when graded).  Then it lists every test cell that fails with its message, and
-exits with status 1 if any does (``nbgrader validate`` exits 0 even then).  Only the visible tests run: the hidden
-ones are in the instructor's copy and run when the notebook is graded.  A file that is not a notebook, or a cell
-that does not finish, is reported in one line.
+Runs the notebook top to bottom in a fresh kernel with what grading allows: the kernel of ``graded_kernel.py`` (the
+one nbgrader's Validate uses too), which has NumPy and ``grading.asserts`` but not nnlib, as the grading sandbox (an
+answer that uses nnlib fails here as it would when graded).  Then it lists every test cell that fails with its
+message, and exits with status 1 if any does (``nbgrader validate`` exits 0 even then).  Only the visible tests run:
+the hidden ones are in the instructor's copy and run when the notebook is graded.  A file that is not a notebook,
+or a cell that does not finish, is reported in one line.
 """
 from __future__ import annotations
 
@@ -13,26 +13,12 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 import nbformat
 
+from grading.graded_kernel import UNAVAILABLE, kernel_manager
+
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-UNAVAILABLE = ("nnlib",)        # what the sandbox does not mount (grading/marking/sandbox.py)
-
-# Loaded by the check's kernel at start-up (as sitecustomize): importing nnlib fails as it does in the sandbox.
-_HIDE_MODULES = f"""
-import sys
-
-class _NotWhenGraded:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {UNAVAILABLE!r}:
-            raise ModuleNotFoundError(f"No module named {{name!r}}: it is not available when your notebook is "
-                                      f"graded, so it is not available in the check either", name=name)
-        return None
-
-sys.meta_path.insert(0, _NotWhenGraded())
-"""
 
 
 def _is_test(cell):
@@ -61,37 +47,27 @@ def _points(n):
     return f"{n:g} point" + ("" if n == 1 else "s")
 
 
-def _kernel_env(folder):
-    """The environment of the check's kernel: this one, plus the start-up file that hides nnlib."""
-    with open(os.path.join(folder, "sitecustomize.py"), "w", encoding="utf-8") as f:
-        f.write(_HIDE_MODULES)
-    env = dict(os.environ, NBGRADER_VALIDATING="1", NBGRADER_EXECUTION="validate")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (folder, env.get("PYTHONPATH")) if p)
-    return env
-
-
 def run_notebook(nb, folder, timeout):
     """Execute ``nb`` in place in ``folder``; None, or why it did not run to the end (one line)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    kernel = nb.metadata.get("kernelspec", {}).get("name") or "python3"
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, allow_errors=True,
+    client = NotebookClient(nb, km=kernel_manager(), timeout=timeout, allow_errors=True,
                             resources={"metadata": {"path": folder}})
     running = [None]                # the index of the cell being executed
     client.on_cell_start = lambda cell, cell_index: running.__setitem__(0, cell_index)
-    with tempfile.TemporaryDirectory(prefix="grading-check-") as startup:
-        try:
-            # the kernel's own log (warnings, its traceback when a cell is interrupted) is not the student's business
-            client.execute(env=_kernel_env(startup), stderr=subprocess.DEVNULL)
-        except CellTimeoutError:
-            first = (nb.cells[running[0]].source.strip().splitlines() or [""])[0][:60]
-            return (f"cell {running[0]} ({first!r}) did not finish within {timeout:g} s (an endless loop, or too "
-                    f"slow?); it and the cells after it did not run")
-        except DeadKernelError as error:
-            return f"the kernel died in cell {running[0]} ({ANSI.sub('', str(error)).strip()[:200]})"
-        except Exception as error:      # the kernel could not start
-            last = (ANSI.sub("", str(error)).strip().splitlines() or [""])[-1]
-            return f"{type(error).__name__}: {last}"
+    env = dict(os.environ, NBGRADER_VALIDATING="1", NBGRADER_EXECUTION="validate")     # as nbgrader validate's
+    try:
+        # the kernel's own log (warnings, its traceback when a cell is interrupted) is not the student's business
+        client.execute(env=env, stderr=subprocess.DEVNULL)
+    except CellTimeoutError:
+        first = (nb.cells[running[0]].source.strip().splitlines() or [""])[0][:60]
+        return (f"cell {running[0]} ({first!r}) did not finish within {timeout:g} s (an endless loop, or too "
+                f"slow?); it and the cells after it did not run")
+    except DeadKernelError as error:
+        return f"the kernel died in cell {running[0]} ({ANSI.sub('', str(error)).strip()[:200]})"
+    except Exception as error:      # the kernel could not start
+        last = (ANSI.sub("", str(error)).strip().splitlines() or [""])[-1]
+        return f"{type(error).__name__}: {last}"
     return None
 
 

@@ -7,9 +7,12 @@ never its expected numbers, never a traceback.
 """
 from __future__ import annotations
 
+import re
+
 from ..asserts import CheckFailed
 from ..errors import (KernelDied, KernelTimeout, KernelUnavailable, NotebookTimeLimit,  # noqa: F401
                       ResultTooLarge, StudentError)
+from ..graded_kernel import UNAVAILABLE
 
 MAX_MESSAGE = 1500
 
@@ -106,6 +109,36 @@ def _fixed_words(error, prefix, used, line):
                      f"and shape that the task asks for?)")
     where = f" in `{line.strip()}`" if line else ""
     return _clip(f"{type(error).__name__}{where}")
+
+
+UNDEFINED = re.compile(r"(\w+) is not defined in your notebook")
+MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(\w+)")
+
+
+def name_the_failed_cell(message, cells, results, before):
+    """``message`` (a test found a name undefined) and the error of the student's cell that should have defined it:
+    of the student's cells before position ``before`` that raised, the last whose code mentions the name, else the
+    last.  ``results`` (cell position -> outcome, as the kernel recorded it) shows no error of a cell that ran after
+    hidden tests had called the student's code ("withheld"): only errors the autograded notebook shows are named."""
+    undefined = UNDEFINED.search(message)
+    raised = [p for p, outcome in sorted(results.items())
+              if p < before and outcome.get("status") == "error" and _students(cells[p])]
+    if undefined is None or not raised:
+        return message
+    mentions = [p for p in raised if re.search(rf"\b{re.escape(undefined.group(1))}\b", cells[p]["source"])]
+    position = (mentions or raised)[-1]
+    error = ((results[position].get("error") or "").strip().splitlines() or ["an error"])[-1]
+    missing = MISSING_MODULE.match(error)
+    why = f" — {missing.group(1)} is not available when your notebook is graded" \
+        if missing and missing.group(1) in UNAVAILABLE else ""
+    first = (cells[position]["source"].strip().splitlines() or [""])[0][:60]
+    return _clip(f"{message}; your cell {position + 1} (`{first}`) raised {_clip(error, 300)}{why}")
+
+
+def _students(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and not meta.get("locked") and not (meta.get("grade")
+                                                                                and not meta.get("solution"))
 
 
 def failure_kind(error):

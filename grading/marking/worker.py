@@ -17,7 +17,7 @@ from .. import flags as flag
 from ..files import readable
 from ..errors import SandboxStartError, UnmatchedNotebooks
 from ..records import Failure, Result
-from .feedback import verdict_output
+from .feedback import name_the_failed_cell, verdict_output
 from .kernel import Kernel
 from .sandbox import KernelProcess, Staging
 from .submission import plan_notebook, read_notebook
@@ -112,6 +112,10 @@ def _grade_notebook(job, spec, nb_spec, folder, result, filename=None):
         kernel.close()
         staging.cleanup()
     result.flags += kernel.flags
+    for grade_id, verdict in verdicts.items():
+        if verdict["kind"] == "undefined" and grade_id in plan.tests:
+            verdict["message"] = name_the_failed_cell(verdict["message"], plan.cells, kernel.results,
+                                                      plan.tests[grade_id])
     for index, outcome in sorted(kernel.results.items()):
         if outcome["status"] == "error" and "MemoryError" in (outcome["error"] or ""):
             result.flags.append((flag.MEMORY, f"cell {index} ran out of memory"))

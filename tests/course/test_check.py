@@ -29,7 +29,7 @@ def test_an_answer_that_needs_nnlib_fails_the_check_as_it_fails_grading(demo_cou
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"Checking {path} as it is graded") and "without nnlib" in first
     assert "✘ test_sigmoid (1 point)" in result.stdout
-    assert "ModuleNotFoundError: No module named 'nnlib': it is not available when your notebook is graded" \
+    assert "ModuleNotFoundError: No module named 'nnlib': it is not available when graded" \
         in result.stdout
     assert f"{len(POINTS) - 2} of {len(POINTS)} test cells pass" in result.stdout      # sigmoid and sigmoid_prime
 

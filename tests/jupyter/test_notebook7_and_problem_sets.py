@@ -5,12 +5,16 @@
 * Every problem set of ``exercises/`` opens in JupyterLab, renders without raw MyST and runs up to the
   first task a student has to answer (which raises NotImplementedError, as released); nbgrader's
   Validate button (its lab extension) validates the notebook on the server and reports that task.
+* Validate gives the grader's verdict: an answer that imports nnlib (which grading does not provide) is not a
+  "Success!", in JupyterLab and in Notebook 7, and the dialog says why.
 """
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from tests.course.test_validate import NNLIB_ANSWER, with_answer
 from tests.jupyter import notebook_page as nbp
 from tests.jupyter.test_live_chapters import check_chapter
 
@@ -38,13 +42,45 @@ def test_problem_set_renders_and_runs(lab, problem_set):
         assert nbp.markdown_texts(lab)
         assert nbp.wait_for_clean_markdown(lab) == []
         if problem_set == PROBLEM_SETS[0]:
-            lab.get_by_role("button", name="Validate").click()
-            dialog = lab.locator(".jp-Dialog")
-            dialog.wait_for(timeout=90_000)
-            lab.wait_for_function("!document.querySelector('.jp-Dialog').innerText.includes('Validating')",
-                                  timeout=90_000)
-            report = dialog.inner_text()
+            report = validate(lab)
             assert "The following cell failed" in report and "NotImplementedError" in report, report[:500]
-            lab.keyboard.press("Escape")
     finally:
         nbp.close_current(lab)
+
+
+def validate(page):
+    """Click Validate, wait for nbgrader's verdict, close its dialog; the dialog's text."""
+    page.get_by_role("button", name="Validate").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=90_000)
+    page.wait_for_function("!document.querySelector('.jp-Dialog').innerText.includes('Validating')",
+                           timeout=90_000)
+    report = dialog.inner_text()
+    page.keyboard.press("Escape")
+    return report
+
+
+def _uses_nnlib(server):
+    relative = "exercises/ps01_neuron/ps01_uses_nnlib.ipynb"
+    nbformat.write(with_answer("ps01_neuron", "neuron", NNLIB_ANSWER), server.root / relative)
+    return relative
+
+
+def _is_the_graders_verdict(report):
+    assert "Success" not in report, report[:500]
+    assert "No module named 'nnlib': it is not available when graded" in report, report[:2000]
+    assert "name 'neuron' is not defined" in report, report[:2000]
+
+
+def test_validate_in_lab_fails_an_answer_that_imports_nnlib(lab, jupyter):
+    nbp.open_in_lab(lab, _uses_nnlib(jupyter[0]))
+    try:
+        _is_the_graders_verdict(validate(lab))
+    finally:
+        nbp.close_current(lab)
+
+
+def test_validate_in_notebook7_fails_an_answer_that_imports_nnlib(page, jupyter):
+    server, _ = jupyter
+    nbp.open_notebook(page, server.notebook7(_uses_nnlib(server)))
+    _is_the_graders_verdict(validate(page))
