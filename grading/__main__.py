@@ -104,8 +104,7 @@ def _release(args):
 def _students_setup(args):
     from .students_setup import SetupError, students_setup
     try:
-        students_setup(args.course, args.exchange, args.prefix, instructor=args.instructor, group=args.group,
-                       python=args.python)
+        students_setup(args.course, args.exchange, args.prefix, instructor=args.instructor, python=args.python)
     except (SetupError, KeyError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -126,7 +125,6 @@ def _add_setup_command(commands):
     setup.add_argument("--exchange", required=True, help="the exchange folder, e.g. /srv/nbgrader/exchange")
     setup.add_argument("--prefix", required=True, help="the students' environment, e.g. /opt/neural-networks")
     setup.add_argument("--instructor", help="the instructor's account (default: the course folder's owner)")
-    setup.add_argument("--group", help="a group of instructors/TAs who may read the course folder (default: none)")
     setup.add_argument("--python", help="the Python to base the students' environment on, one every account may run "
                                          "(default: the one running this command)")
     setup.add_argument("--course", help=COURSE_HELP)

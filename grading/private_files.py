@@ -46,7 +46,7 @@ def changeable_by_others(submission_path, owner_uid):
     found = []
     for path in (submission_path.parent.parent, submission_path.parent, submission_path):
         info = os.lstat(path)
-        if _changeable(info.st_mode, info.st_uid, trusted):
+        if not stat.S_ISLNK(info.st_mode) and _changeable(info.st_mode, info.st_uid, trusted):   # a link's mode is moot
             found.append(f"{path} ({stat.filemode(info.st_mode)})")
     if os.path.isdir(submission_path) and not os.path.islink(submission_path):
         for entry in walk(submission_path):

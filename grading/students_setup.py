@@ -12,13 +12,12 @@ Run once as root from the course folder (the instructor's clone); it makes three
    may remove another's entry), the course's folder the instructor's, ``inbound/`` write-only for students (2733),
    ``outbound/`` readable (755), ``feedback/`` reachable only by a hash a student knows (711).  The course remembers
    it in ``course_exchange.txt``, which ``nbgrader_config.py`` reads.
-3. **The course folder the instructor's alone**: the folder 0700 (0750 with ``--group``), and in it ``solutions/``,
+3. **The course folder the instructor's alone**: the folder 0700, and in it ``solutions/``,
    ``submitted/``, ``autograded/``, ``feedback/``, ``downloaded/``, ``exports/`` 0700 and ``gradebook.db`` 0600,
    owned by the instructor (the owner of the course folder unless ``--instructor`` says otherwise).
 """
 from __future__ import annotations
 
-import grp
 import os
 import pwd
 import shutil
@@ -28,6 +27,7 @@ import sys
 from pathlib import Path
 
 from .course import Course
+from .student_settings import install_validate_kernel, validate_lines
 
 # What students need, at the versions requirements.txt pins.
 STUDENT_PACKAGES = ["numpy", "matplotlib", "plotly", "tqdm", "scikit-learn", "ipykernel", "ipywidgets", "jupyterlab",
@@ -48,7 +48,7 @@ class SetupError(Exception):
     pass
 
 
-def students_setup(course_root, exchange, prefix, instructor=None, group=None, python=None, log=print):
+def students_setup(course_root, exchange, prefix, instructor=None, python=None, log=print):
     course = Course(course_root)
     exchange, prefix = Path(exchange).absolute(), Path(prefix).absolute()
     if prefix == course.root or course.root in prefix.parents:
@@ -56,7 +56,7 @@ def students_setup(course_root, exchange, prefix, instructor=None, group=None, p
     if exchange == course.root or course.root in exchange.parents:
         raise SetupError(f"--exchange {exchange} is inside the course folder, which students may not read")
     owner = pwd.getpwnam(instructor) if instructor else pwd.getpwuid(course.root.stat().st_uid)
-    gid = grp.getgrnam(group).gr_gid if group else owner.pw_gid
+    gid = owner.pw_gid
     if os.geteuid() not in (0, owner.pw_uid):
         raise SetupError(f"run this as root (sudo) or as the instructor {owner.pw_name}")
     python = python or sys.executable
@@ -70,8 +70,8 @@ def students_setup(course_root, exchange, prefix, instructor=None, group=None, p
     (course.root / EXCHANGE_FILE).write_text(f"{exchange}\n")
     os.chown(course.root / EXCHANGE_FILE, owner.pw_uid, gid)
     log(f"exchange: {exchange} (remembered in {course.root / EXCHANGE_FILE})")
-    make_course_private(course.root, owner.pw_uid, gid, shared_with_group=group is not None)
-    log(f"course folder {course.root}: {'0750 to group ' + group if group else '0700'}, owned by {owner.pw_name}")
+    make_course_private(course.root, owner.pw_uid, gid)
+    log(f"course folder {course.root}: 0700, owned by {owner.pw_name}")
     log(f"students start JupyterLab with: {prefix / 'bin/jupyter'} lab")
 
 
@@ -87,14 +87,15 @@ def runs_for_everyone(python):
     return all(os.stat(p).st_mode & stat.S_IXOTH for p in (real, *real.parents))
 
 
-def install_packages(prefix, python, requirements, log=print):
-    """A venv at ``prefix`` (on ``python``) with STUDENT_PACKAGES at the versions ``requirements`` pins; returns its
-    site-packages folder."""
+def install_packages(prefix, python, requirements, extra=(), log=print):
+    """A venv at ``prefix`` (on ``python``) with STUDENT_PACKAGES (and ``extra``) at the versions ``requirements``
+    pins, and the kernel Validate runs notebooks in; returns its site-packages folder."""
     if not (prefix / "bin/python").exists():
         _run([python, "-m", "venv", str(prefix)], log)
     log(f"installing {', '.join(STUDENT_PACKAGES)} into {prefix} ...")
     _run([prefix / "bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c",
-          requirements, *STUDENT_PACKAGES], log)
+          requirements, *STUDENT_PACKAGES, *extra], log)
+    install_validate_kernel(str(prefix))
     return Path(subprocess.run([prefix / "bin/python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                capture_output=True, text=True, check=True).stdout.strip())
 
@@ -102,7 +103,7 @@ def install_packages(prefix, python, requirements, log=print):
 def build_environment(prefix, course_root, python, log):
     """The students' packages, nnlib + grading copied in (not linked: the course folder is private), the
     instructor's extensions off, everything readable by all and writable by root alone."""
-    site = install_packages(prefix, python, course_root / "requirements.txt", log)
+    site = install_packages(prefix, python, course_root / "requirements.txt", log=log)
     for package in STUDENT_SOURCES:
         shutil.rmtree(site / package, ignore_errors=True)
         shutil.copytree(course_root / package, site / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -125,12 +126,7 @@ def student_config_text(course_id, exchange):
              "c = get_config()  # noqa: F821",
              f"c.CourseDirectory.course_id = {course_id!r}",
              f"c.Exchange.root = {str(exchange)!r}"]
-    try:
-        from .student_settings import validate_config_lines     # Validate as grading checks (if present)
-    except ImportError:
-        pass
-    else:
-        lines += list(validate_config_lines())
+    lines += validate_lines()           # Validate as grading runs a notebook (without nnlib)
     return "\n".join(lines) + "\n"
 
 
@@ -152,25 +148,23 @@ def make_exchange(exchange, course_id, uid, gid):
         folder.chmod(mode)
 
 
-def _private(path, uid, gid, dir_mode, file_mode):
+def _private(path, uid, gid):
     """``path`` and everything below it: owned by uid:gid, no access for others (symbolic links left alone)."""
-    for folder, dirs, files in os.walk(path):
-        for name in [folder, *(os.path.join(folder, f) for f in files + dirs)]:
-            info = os.lstat(name)
-            if stat.S_ISLNK(info.st_mode):
-                continue
-            os.chown(name, uid, gid)
-            os.chmod(name, dir_mode if stat.S_ISDIR(info.st_mode) else file_mode & info.st_mode | 0o600)
+    for folder, _, files in os.walk(path):
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            mode = os.lstat(name).st_mode
+            if not stat.S_ISLNK(mode):
+                os.chown(name, uid, gid)
+                os.chmod(name, 0o700 if stat.S_ISDIR(mode) else stat.S_IMODE(mode) & 0o700 | 0o600)
 
 
-def make_course_private(root, uid, gid, shared_with_group=False):
+def make_course_private(root, uid, gid):
     for name in PRIVATE_FOLDERS:
-        folder = root / name
-        folder.mkdir(exist_ok=True)
-        _private(folder, uid, gid, 0o700, 0o700)
+        (root / name).mkdir(exist_ok=True)
+        _private(root / name, uid, gid)
     gradebook = root / "gradebook.db"
     gradebook.touch()
     os.chown(gradebook, uid, gid)
     gradebook.chmod(0o600)
     os.chown(root, uid, gid)
-    root.chmod(0o750 if shared_with_group else 0o700)
+    root.chmod(0o700)

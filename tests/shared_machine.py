@@ -123,7 +123,8 @@ def shared_machine():
                                 "--prefix", str(prefix), "--python", SYSTEM_PYTHON], cwd=course, capture_output=True,
                                text=True, timeout=1200)
         assert setup.returncode == 0, setup.stdout + setup.stderr
-        site = install_packages(work / "instructor-env", SYSTEM_PYTHON, course / "requirements.txt", log=print)
+        site = install_packages(work / "instructor-env", SYSTEM_PYTHON, course / "requirements.txt",
+                                extra=["latex2mathml"], log=print)
         (site / "course.pth").write_text(f"{course}\n")
         instructor = Account(names["instructor"], work / "home" / names["instructor"], work / "instructor-env" / "bin")
         students = [Account(name, work / "home" / name, prefix / "bin") for name in names["students"]]
