@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from grading.students_setup import install_packages
 from tests.conftest import IN_CI, ROOT, require
 
 # The students' environment is based on Debian's Python: this machine's .venv is built on a Python under /root,
@@ -97,6 +96,7 @@ def _userdel(name):
 
 @pytest.fixture(scope="session")
 def shared_machine():
+    from grading.students_setup import install_packages     # here: tests/conftest.py imports this module
     require("setpriv", "running tests as other Unix accounts")
     if os.geteuid() != 0:
         message = "creating Unix accounts needs root (CI runs the tests as root)"
