@@ -46,7 +46,8 @@ class JupyterServer:
             (settings / name).parent.mkdir(parents=True, exist_ok=True)
             (settings / name).write_text(json.dumps(value))
         private = dict(JUPYTER_CONFIG_DIR=str(self.home / "config"), JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
-                       JUPYTER_DATA_DIR=str(self.home / "data"), IPYTHONDIR=str(self.home / "ipython"), MPLBACKEND="Agg")
+                       JUPYTER_DATA_DIR=str(self.home / "data"), IPYTHONDIR=str(self.home / "ipython"),
+                       MPLBACKEND="Agg")
         env = dict(os.environ, **private,
                    PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
         lab = account.bin / "jupyter-lab" if account else Path(sys.executable).with_name("jupyter-lab")
