@@ -29,8 +29,9 @@ help:
 	@echo "make benchmark  nnlib vs NumPy vs PyTorch-CPU vs scikit-learn"
 	@echo "make labextension-install PREFIX=/path/to/env  the feedback-link JupyterLab extension into another env"
 
-# nbgrader run from this environment (a student's fetch_assignment/submit/fetch_feedback, JupyterLab's Assignment
-# List) reads the course's settings, its exchange included, wherever it is started.
+# nbgrader run from this environment (fetch_assignment/submit/fetch_feedback, JupyterLab's Assignment List) reads the
+# course's settings, its exchange included, wherever it is started: for trying the course alone.  Students on a shared
+# machine get an environment of their own instead: `sudo .venv/bin/python -m grading students-setup` (README).
 COURSE_CONFIG_LINK := $(VENV)/etc/jupyter/nbgrader_config.py
 
 # Browser assets from npm (package-lock.json pins them): the book's partial plotly.js bundle and, for the

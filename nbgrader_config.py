@@ -4,7 +4,7 @@ Instructor versions of the problem sets live in solutions/<assignment>/, student
 exercises/<assignment>/ by `make release`.  Submissions go to submitted/<student>/<assignment>/ (by `nbgrader
 collect` from the exchange, or `nbgrader zip_collect` from an LMS download), and `make grade ASSIGNMENT=...`
 (python -m grading autograde) writes autograded/ and the gradebook next to this file.  Every path below is inside
-this folder except the exchange when COURSE_EXCHANGE says otherwise.
+this folder except the exchange (see below).
 """
 import os
 
@@ -19,9 +19,14 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 
 # The exchange: where `nbgrader release_assignment` puts the problem sets, students' `fetch_assignment`/`submit`
 # and JupyterLab's Assignment List find them, `collect` takes submissions from and `release_feedback` /
-# `fetch_feedback` pass feedback through.  One setting: the COURSE_EXCHANGE environment variable (for a shared
-# JupyterHub, e.g. /srv/nbgrader/exchange, set for instructor and students alike); otherwise exchange/ here.
-c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or os.path.join(HERE, "exchange")
+# `fetch_feedback` pass feedback through.  The COURSE_EXCHANGE environment variable if set; else the folder that
+# `python -m grading students-setup --exchange ...` (a shared machine or JupyterHub) wrote into course_exchange.txt;
+# else exchange/ here.  `collect` makes the copies in submitted/ the instructor's alone (nbgrader would keep the
+# exchange's drwxrwxrwx, and `python -m grading autograde` refuses a submission another account could change).
+_remembered = os.path.join(HERE, "course_exchange.txt")
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or (
+    open(_remembered).read().strip() if os.path.isfile(_remembered) else os.path.join(HERE, "exchange"))
+c.ExchangeFactory.collect = "grading.private_files.PrivateCollect"
 
 # LMS downloads: `nbgrader zip_collect ASSIGNMENT` reads downloaded/ASSIGNMENT/archive/ (the zip from Canvas or
 # Moodle) and files each notebook by the name the LMS gave it (patterns in grading/lms.py and grading/README.md).

@@ -1,6 +1,6 @@
-"""Command line of the course tooling: ``python -m grading {autograde,watch,export,analyze,similarity,check,release} ...``
-(run in the course folder, where nbgrader_config.py is, or any folder below it).  ``python -m grading COMMAND --help``
-explains each command."""
+"""Command line of the course tooling: ``python -m grading COMMAND ...`` (autograde, watch, export, analyze,
+similarity, check, release, students-setup; run in the course folder, where nbgrader_config.py is, or any folder
+below it).  ``python -m grading COMMAND --help`` explains each command."""
 from __future__ import annotations
 
 import argparse
@@ -110,7 +110,7 @@ def _autograde(args):
             check_sandbox()             # first, before the slow imports of nbgrader
         except SandboxUnavailable as error:
             return _refuse(error)
-    from .autograde import Interrupted, NoSubmissions, autograde
+    from .autograde import ChangeableSubmissions, Interrupted, NoSubmissions, autograde
     from .gradebook import GradebookError
     limits = _limits(args)
     try:
@@ -122,6 +122,9 @@ def _autograde(args):
     except NoSubmissions as error:
         print(f"nothing graded: {error} (the report was left as it was).", file=sys.stderr)
         return 1
+    except ChangeableSubmissions as error:
+        print(f"refusing to grade: {error}", file=sys.stderr)
+        return 2
     except Interrupted as stop:
         return _interrupted(stop.summary)
     except (FileNotFoundError, GradebookError, RuntimeError) as error:
@@ -154,6 +157,36 @@ def _check(args):
 def _release(args):
     from .release import release
     return release(args.course, args.assignment or None)
+
+
+def _students_setup(args):
+    from .students_setup import SetupError, students_setup
+    try:
+        students_setup(args.course, args.exchange, args.prefix, instructor=args.instructor, python=args.python)
+    except (SetupError, KeyError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _add_setup_command(commands):
+    setup = commands.add_parser(
+        "students-setup", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="one shared machine or JupyterHub: the students' environment apart, the course folder private",
+        description=textwrap.dedent("""\
+            Run once as root (sudo) from the course folder; running it again updates everything.
+            Makes PREFIX a Python environment for students (JupyterLab, Notebook, nbgrader's Assignment List and
+            Validate, NumPy, nnlib, `python -m grading check`) whose nbgrader settings hold only the course id and
+            the exchange (no Formgrader, no Create Assignment, no gradebook); makes EXCHANGE with nbgrader's
+            modes and remembers it in course_exchange.txt; makes the course folder the instructor's alone
+            (solutions/, gradebook.db, submitted/, autograded/, feedback/, downloaded/, exports/)."""))
+    setup.add_argument("--exchange", required=True, help="the exchange folder, e.g. /srv/nbgrader/exchange")
+    setup.add_argument("--prefix", required=True, help="the students' environment, e.g. /opt/neural-networks")
+    setup.add_argument("--instructor", help="the instructor's account (default: the course folder's owner)")
+    setup.add_argument("--python", help="the Python to base the students' environment on, one every account may run "
+                                         "(default: the one running this command)")
+    setup.add_argument("--course", help=COURSE_HELP)
+    setup.set_defaults(run=_students_setup)
 
 
 def _insight(run):
@@ -244,6 +277,7 @@ def main(argv=None):
     rel.set_defaults(run=_release)
     _add_insight_commands(commands)
     _add_watch_command(commands)
+    _add_setup_command(commands)
 
     out = commands.add_parser(
         "export", help="the gradebook's scores as a file Canvas imports (or as CSV)",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import Course
-from .errors import Interrupted, NoSubmissions  # noqa: F401 (re-exported)
+from .errors import ChangeableSubmissions, Interrupted, NoSubmissions  # noqa: F401 (re-exported)
 from .records import Failure, Job, Result
 from .export import gradebook_scores
 from .gradebook import GradebookWriter, ensure_assignment
@@ -30,6 +30,7 @@ from .lms import late_marks
 from .limits import Limits
 from .report import write_report
 from .marking.sandbox import check_course_not_exposed, check_sandbox
+from .private_files import changeable_by_others
 from .source import load_assignment
 from .marking.worker import grade_submission, warm_up
 from .workers import run_local
@@ -132,6 +133,7 @@ def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False,
     if not course.submissions(assignment, students):
         raise NoSubmissions(f"no submissions of {assignment} in {course.folder('submitted')}"
                             + (f" for {', '.join(students)}" if students else ""))
+    _refuse_changeable(course, assignment, students)
     for warning in spec.warnings:
         log(f"warning: {warning}")
     state = course.state_dir(assignment)
@@ -159,6 +161,20 @@ def autograde(root, assignment, workers=None, scheduler=None, unsandboxed=False,
                                       totals={row.student: row for row in totals},
                                       late=late_marks(course.root, assignment))
     return summary
+
+
+def _refuse_changeable(course, assignment, students):
+    """Grade nothing if another account could change a submission (nbgrader collect copies the exchange's
+    drwxrwxrwx; this course's nbgrader_config.py collects with grading.private_files.PrivateCollect instead)."""
+    owner = course.root.stat().st_uid
+    found = [path for s in course.submissions(assignment, students) for path in changeable_by_others(s.path, owner)]
+    if found:
+        shown = "\n  ".join(found[:20]) + (f"\n  ... and {len(found) - 20} more" if len(found) > 20 else "")
+        raise ChangeableSubmissions(
+            f"another account than yours could change these submissions before they are graded (owned by another "
+            f"account, or group/other-writable):\n  {shown}\nCollect with this course's nbgrader_config.py (its "
+            f"collect makes the copies yours alone), or check the files and take the access away: "
+            f"chmod -R go-w {course.folder('submitted')}")
 
 
 class _Run:

@@ -27,6 +27,10 @@ class NoSubmissions(Exception):
     """There is nothing to grade: no submitted/<student>/ASSIGNMENT folder (the report is left as it was)."""
 
 
+class ChangeableSubmissions(Exception):
+    """A submission that an account other than the instructor's could change (it is not graded)."""
+
+
 class Interrupted(Exception):
     """Ctrl-C: what finished is saved (``summary``); a re-run resumes."""
 

@@ -30,6 +30,8 @@ class Entry:
     target: str = ""            # where a symbolic link points
     dir_fd: int | None = None   # open while the walk is at this entry (for ``open_entry``)
     name: str = ""
+    mode: int = 0               # st_mode and owner of a dir, file or other (who else could change it)
+    uid: int = -1
 
 
 def readable(name, limit=160):
@@ -83,13 +85,13 @@ def _walk(fd, prefix, depth, count, skip_dirs):
                 yield Entry(path, "unreadable", target=os.strerror(error.errno or 0))
                 continue
             try:
-                yield Entry(path, "dir")
+                yield Entry(path, "dir", mode=mode, uid=info.st_uid)
                 yield from _walk(child, path, depth + 1, count, skip_dirs)
             finally:
                 os.close(child)
         elif stat.S_ISREG(mode):
             kind = "file" if len(path) <= MAX_PATH else "too-deep"
-            yield Entry(path, kind, info.st_size, info.st_mtime_ns, dir_fd=fd, name=name)
+            yield Entry(path, kind, info.st_size, info.st_mtime_ns, dir_fd=fd, name=name, mode=mode, uid=info.st_uid)
         elif stat.S_ISLNK(mode):
             try:
                 target = os.readlink(name, dir_fd=fd)
@@ -97,7 +99,7 @@ def _walk(fd, prefix, depth, count, skip_dirs):
                 target = "?"
             yield Entry(path, "symlink", target=target)
         else:
-            yield Entry(path, "other")
+            yield Entry(path, "other", mode=mode, uid=info.st_uid)
 
 
 def open_entry(entry):

@@ -60,3 +60,8 @@ def pytest_collection_finish(session):
 
 def pytest_sessionfinish(session):
     background_runs.RUNS.stop()
+
+
+# after ROOT, IN_CI and require, which it imports
+# (a session fixture, defined once: the students' environment is built once per run)
+from tests.shared_machine import shared_machine  # noqa: E402,F401

@@ -35,7 +35,9 @@ def free_port():
 
 
 class JupyterServer:
-    def __init__(self, root, home):
+    """``account`` (a tests.shared_machine.Account): run the server as that Unix account, from its environment."""
+
+    def __init__(self, root, home, account=None):
         self.root, self.home = Path(root), Path(home)
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,11 +45,13 @@ class JupyterServer:
         for name, value in SETTINGS.items():
             (settings / name).parent.mkdir(parents=True, exist_ok=True)
             (settings / name).write_text(json.dumps(value))
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(self.home / "config"),
-                   JUPYTER_RUNTIME_DIR=str(self.home / "runtime"), JUPYTER_DATA_DIR=str(self.home / "data"),
-                   IPYTHONDIR=str(self.home / "ipython"), MPLBACKEND="Agg",
+        private = dict(JUPYTER_CONFIG_DIR=str(self.home / "config"), JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
+                       JUPYTER_DATA_DIR=str(self.home / "data"), IPYTHONDIR=str(self.home / "ipython"),
+                       MPLBACKEND="Agg")
+        env = dict(os.environ, **private,
                    PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        cmd = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+        lab = account.bin / "jupyter-lab" if account else Path(sys.executable).with_name("jupyter-lab")
+        cmd = [str(lab), "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
@@ -55,6 +59,9 @@ class JupyterServer:
                "--JupyterNotebookApp.expose_app_in_browser=True",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         self.log = open(self.home / "jupyter.log", "w")
+        if account:
+            subprocess.run(["chown", "-R", f"{account.name}:", str(self.home)], check=True)
+            cmd, env = account.argv(cmd, **private), None
         self.process = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_until_up()
 
