@@ -34,6 +34,7 @@ STUDENT_PACKAGES = ["numpy", "matplotlib", "plotly", "tqdm", "scikit-learn", "ip
                     "notebook", "jupyterlab-myst", "nbgrader"]
 # The course's own packages students use: nnlib for the chapters, grading for `python -m grading check`.
 STUDENT_SOURCES = ["nnlib", "grading"]
+FEEDBACK_LINK = Path("share/jupyter/labextensions/nn-course-feedback")    # built by make install
 INSTRUCTOR_EXTENSIONS = {
     "server": ["nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"],
     "lab": ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"],
@@ -108,6 +109,7 @@ def build_environment(prefix, course_root, python, log):
         shutil.rmtree(site / package, ignore_errors=True)
         shutil.copytree(course_root / package, site / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     _run([prefix / "bin/python", "-m", "compileall", "-q", *(str(site / p) for p in STUDENT_SOURCES)], log)
+    _install_feedback_link(prefix, course_root, log)
     for kind, names in INSTRUCTOR_EXTENSIONS.items():
         for name in names:
             command = ["server", "extension"] if kind == "server" else ["labextension"]
@@ -118,6 +120,18 @@ def build_environment(prefix, course_root, python, log):
         if not stat.S_ISLNK(mode):
             executable = stat.S_ISDIR(mode) or mode & stat.S_IXUSR
             path.chmod(stat.S_IMODE(mode) & ~0o022 | (0o555 if executable else 0o444))
+
+
+def _install_feedback_link(prefix, course_root, log):
+    """The course's JupyterLab extension that opens a feedback page on one click of "(view feedback)"
+    (labextension/nn-course-feedback), as `make install` built it for the course's own environment."""
+    built = course_root / FEEDBACK_LINK
+    if not (built / "package.json").exists():
+        raise SystemExit(f"{built} is missing: run `make install` in the course folder first (it builds it)")
+    target = prefix / FEEDBACK_LINK
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(built, target)
+    log(f"installed the feedback-link extension into {target}")
 
 
 def student_config_text(course_id, exchange):

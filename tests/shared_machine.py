@@ -30,7 +30,8 @@ from tests.conftest import IN_CI, ROOT, require
 # editable install of `make install`), so that the grading sandbox, which mounts the Python installation but not
 # the course, has no nnlib.
 SYSTEM_PYTHON = "/usr/bin/python3"
-COURSE_FILES = ["nbgrader_config.py", "requirements.txt", "solutions", "exercises", "nnlib", "grading"]
+COURSE_FILES = ["nbgrader_config.py", "requirements.txt", "solutions", "exercises", "nnlib", "grading",
+                "build/share/jupyter/labextensions/nn-course-feedback"]    # built by make install
 
 
 @dataclass

@@ -113,3 +113,6 @@ def test_the_students_settings_hold_no_gradebook_and_no_instructor_tools(course)
     listing = lab.stdout + lab.stderr
     for plugin in ("formgrader", "create-assignment", "course-list"):
         assert f"@jupyter/nbgrader:{plugin}" in listing
+    # the course's own extension that opens a feedback page on one click of "(view feedback)"
+    feedback_link = next(text for text in listing.splitlines() if "nn-course-feedback" in text)
+    assert "enabled" in feedback_link and "OK" in feedback_link, feedback_link
