@@ -125,7 +125,7 @@ def build_environment(prefix, course_root, python, log):
 def _install_feedback_link(prefix, course_root, log):
     """The course's JupyterLab extension that opens a feedback page on one click of "(view feedback)"
     (labextension/nn-course-feedback), as `make install` built it for the course's own environment."""
-    built = course_root / FEEDBACK_LINK
+    built = course_root / "build" / FEEDBACK_LINK
     if not (built / "package.json").exists():
         raise SystemExit(f"{built} is missing: run `make install` in the course folder first (it builds it)")
     target = prefix / FEEDBACK_LINK
