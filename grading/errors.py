@@ -11,7 +11,8 @@ from __future__ import annotations
 from .asserts import CheckFailed
 from .protocol import ProtocolError, Unencodable
 
-__all__ = ["CheckFailed", "ProtocolError", "Unencodable", "NotACourse", "NoSubmissions", "Interrupted",
+__all__ = ["CheckFailed", "ProtocolError", "Unencodable", "NotACourse", "NoSubmissions", "ChangeableSubmissions",
+           "Interrupted", "SetupError",
            "GradebookError", "ExportError", "InsightError", "SandboxStartError", "UnmatchedNotebooks",
            "StudentError", "KernelUnavailable", "NotebookTimeLimit", "ResultTooLarge", "UnsupportedValue",
            "SandboxUnavailable", "KernelDied", "KernelTimeout", "MessageTooLarge", "SeccompUnavailable"]
@@ -45,6 +46,10 @@ class GradebookError(Exception):
 
 class ExportError(Exception):
     """The gradebook has nothing to export for this assignment."""
+
+
+class SetupError(Exception):
+    """`students-setup` cannot make the students' set-up as asked (the message says why, in one line)."""
 
 
 class InsightError(Exception):

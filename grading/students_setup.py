@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from .course import Course
+from .errors import SetupError
 from .student_settings import install_validate_kernel, validate_lines
 
 # What students need, at the versions requirements.txt pins.
@@ -43,10 +44,6 @@ PRIVATE_FOLDERS = ["solutions", "submitted", "autograded", "feedback", "download
 EXCHANGE_FILE = "course_exchange.txt"
 # nbgrader's modes (nbgrader/exchange/default/release_assignment.py and release_feedback.py, not group-shared).
 EXCHANGE_MODES = {"": 0o755, "inbound": 0o2733, "outbound": 0o755, "feedback": 0o711}
-
-
-class SetupError(Exception):
-    pass
 
 
 def students_setup(course_root, exchange, prefix, instructor=None, python=None, log=print):
@@ -127,7 +124,7 @@ def _install_feedback_link(prefix, course_root, log):
     (labextension/nn-course-feedback), as `make install` built it for the course's own environment."""
     built = course_root / "build" / FEEDBACK_LINK
     if not (built / "package.json").exists():
-        raise SystemExit(f"{built} is missing: run `make install` in the course folder first (it builds it)")
+        raise SetupError(f"{built} is missing: run `make install` in the course folder first (it builds it)")
     target = prefix / FEEDBACK_LINK
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(built, target)
