@@ -38,11 +38,11 @@ def test_problem_set_renders_and_runs(lab, problem_set):
     try:
         nbp.run_all(lab)
         raised = nbp.errors(lab)
-        # Run All stops at the first unanswered task; on a loaded machine ipykernel may already have taken the
-        # next cells' requests off its queue (its stop_on_error_timeout is 0 s), and they fail for want of the
-        # unanswered function: a NameError, never anything else.
+        # Run All stops at the first unanswered task; on a loaded machine ipykernel may already have taken later
+        # cells' requests off its queue (its stop_on_error_timeout is 0 s), and they fail as unanswered work does:
+        # another task's NotImplementedError, or a NameError for a function the unanswered cell did not define.
         assert raised and raised[0].startswith("NotImplementedError"), raised
-        assert all(error.startswith("NameError") for error in raised[1:]), raised
+        assert all(error.startswith(("NameError", "NotImplementedError")) for error in raised[1:]), raised
         assert nbp.markdown_texts(lab)
         assert nbp.wait_for_clean_markdown(lab) == []
         if problem_set == PROBLEM_SETS[0]:
