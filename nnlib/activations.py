@@ -48,8 +48,7 @@ class Activation:
         """δ = ∂E/∂a = ∂E/∂z ⊙ σ'(a).  ``overwrite=True`` may reuse grad_z's memory for
         δ."""
         slope = self._df(a) if self._df_from_z is None else self._df_from_z(z)
-        # the product keeps grad_z's dtype
-        if overwrite and (slope.dtype == grad_z.dtype or slope.dtype == bool):
+        if overwrite:  # the product goes into grad_z and keeps its dtype
             return np.multiply(grad_z, slope, out=grad_z)
         return grad_z * slope
 

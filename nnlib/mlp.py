@@ -42,7 +42,8 @@ class MLP:
     (or one per hidden layer), ``output`` the output activation.  ``init`` defaults to
     He for the ReLU family, LeCun for SELU and Glorot otherwise; it applies to every
     layer. ``dropout`` (one rate, or one per hidden layer) applies inverted dropout to
-    hidden outputs during training; ``l2`` and ``l1`` add weight decay to the loss.
+    hidden outputs during training; ``l2`` and ``l1`` add a weight penalty Ω to the loss
+    (the L2 penalty is also called weight decay).
     """
 
     def __init__(self, sizes, hidden="sigmoid", output="linear", seed=0, init=None,
@@ -55,7 +56,7 @@ class MLP:
         hidden = _per_layer(hidden, n_hidden, "hidden activations")
         dropout = _per_layer(dropout, n_hidden, "dropout rates")
         if l2 < 0 or l1 < 0:
-            raise ValueError(f"weight decay must be ≥ 0, got l2={l2}, l1={l1}")
+            raise ValueError(f"weight penalties must be ≥ 0, got l2={l2}, l1={l1}")
         rng = np.random.default_rng(seed)
         self.Y = None
         self.sizes, self.dtype = sizes, np.dtype(dtype)
@@ -170,7 +171,7 @@ class MLP:
             layer[l].delta = delta
             layer[l].dW = delta.T @ layer[l].z_in  # ∂E/∂W⁽ˡ⁾ = δ⁽ˡ⁾ᵀ z⁽ˡ⁻¹⁾
             layer[l].db = delta.sum(axis=0)  # ∂E/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾
-            if self.l2 or self.l1:  # + ∂Ω/∂W⁽ˡ⁾, the weight decay's share
+            if self.l2 or self.l1:  # + ∂Ω/∂W⁽ˡ⁾, the weight penalty's share
                 layer[l].dW += penalty_gradient(layer[l].W, self.l2, self.l1)
         return [(layer[l].dW, layer[l].db) for l in range(1, L + 1)]
 

@@ -142,7 +142,7 @@ def fit(net, X, T, loss="mse", optimizer=None, epochs=100, batch_size=None,
     The recorded training loss and training metrics of an epoch are measured on the
     mini-batches as they were trained on (in training mode, so with dropout if the net
     has any, and with the weights changing during the epoch): the loss is the mean of
-    the mini-batch losses (the objective including weight decay), a metric compares
+    the mini-batch losses (the objective, weight penalty included), a metric compares
     every sample's output in its batch with its class label.  This costs no extra
     forward pass.  For the metrics of the final weights, evaluate them:
     ``accuracy(net.predict(X), T)``.  Validation loss and metrics are computed after the

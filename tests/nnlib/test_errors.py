@@ -28,7 +28,7 @@ def test_backward_before_forward():
     (dict(output="soft_max"), "softmax"),
     (dict(init="kaiming"), "he"),
     (dict(dropout=1.0), "dropout"),
-    (dict(l2=-1), "weight decay"),
+    (dict(l2=-1), "weight penalties must be ≥ 0"),
     (dict(hidden=["relu"]), "hidden layers"),
 ])
 def test_bad_constructor_arguments(kwargs, match):
