@@ -2,7 +2,8 @@
 
 ``shared_machine`` (session-scoped, imported by tests/conftest.py so that the students' environment is built once)
 creates an instructor and two student accounts with homes in a temporary folder, copies the course next to them
-(the folder as a clone leaves it, owned by the instructor), and runs the README's command as root::
+(the folder as a clone leaves it, owned by the instructor), and runs the README's command as root (the packages of
+both environments are installed ahead, in the session's background pool: ``build_environments``)::
 
     python -m grading students-setup --exchange EXCHANGE --prefix PREFIX --python /usr/bin/python3
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import background_runs
 from tests.conftest import IN_CI, ROOT, require
 
 # The students' environment is based on Debian's Python: this machine's .venv is built on a Python under /root,
@@ -95,16 +97,35 @@ def _userdel(name):
     subprocess.run(["groupdel", name], capture_output=True)      # in case useradd stopped half-way
 
 
+def build_environments():
+    """The slow part of ``shared_machine``, started in the session's background pool: a work folder with the students'
+    environment (at the prefix the README's command is then given: it finds the packages installed and does the
+    rest) and the instructor's.  (work folder, the instructor's site-packages), or None where accounts cannot be made.
+    """
+    from grading.students_setup import install_packages     # here: tests/conftest.py imports this module
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return None
+    work = Path(tempfile.mkdtemp(prefix="nnbook-shared-"))
+    work.chmod(0o755)       # our own temporary folder: the accounts must reach their homes in it
+    quiet = lambda *args: None  # noqa: E731
+    install_packages(work / "students", SYSTEM_PYTHON, ROOT / "requirements.txt", log=quiet)
+    site = install_packages(work / "instructor-env", SYSTEM_PYTHON, ROOT / "requirements.txt",
+                            extra=["latex2mathml"], log=quiet)
+    return work, site
+
+
+ENVIRONMENTS = ("shared machine", "environments")
+background_runs.fixture_run("shared_machine", ENVIRONMENTS, build_environments)
+
+
 @pytest.fixture(scope="session")
 def shared_machine():
-    from grading.students_setup import install_packages     # here: tests/conftest.py imports this module
     require("setpriv", "running tests as other Unix accounts")
     if os.geteuid() != 0:
         message = "creating Unix accounts needs root (CI runs the tests as root)"
         pytest.fail(message) if IN_CI else pytest.skip(message)
+    work, site = background_runs.RUNS.result(ENVIRONMENTS, build_environments)
     tag = secrets.token_hex(3)
-    work = Path(tempfile.mkdtemp(prefix="nnbook-shared-"))
-    work.chmod(0o755)       # our own temporary folder: the accounts must reach their homes in it
     names = {"instructor": f"nn{tag}i", "students": [f"nn{tag}a", f"nn{tag}b"]}
     created = []
     try:
@@ -124,8 +145,6 @@ def shared_machine():
                                 "--prefix", str(prefix), "--python", SYSTEM_PYTHON], cwd=course, capture_output=True,
                                text=True, timeout=1200)
         assert setup.returncode == 0, setup.stdout + setup.stderr
-        site = install_packages(work / "instructor-env", SYSTEM_PYTHON, course / "requirements.txt",
-                                extra=["latex2mathml"], log=print)
         (site / "course.pth").write_text(f"{course}\n")
         instructor = Account(names["instructor"], work / "home" / names["instructor"], work / "instructor-env" / "bin")
         students = [Account(name, work / "home" / name, prefix / "bin") for name in names["students"]]

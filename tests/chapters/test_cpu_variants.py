@@ -1,14 +1,16 @@
 """Every chapter, all hidden assertions on, under CPU variants other than this machine's (issue #20).
 
 A training run is chaotic: another CPU sums in another order and the run ends elsewhere, so a chapter's claims
-must hold on any machine. nbval (``pytest book``) runs the chapters natively; this module runs each one again under
-the variants of ``tools/cpu_variants.py`` in ``CI_VARIANTS`` (other OpenBLAS kernels, NumPy SIMD levels, BLAS
-threads) and checks, with threadpoolctl inside the kernel, that each variant runs the kernels it names. The
-executions start in the session's background pool (tests/background_runs.py) and these tests collect them.
-``CPU_VARIANTS=native,avx2-haswell`` chooses other variants.
+must hold on any machine. This module runs each chapter natively and under the variants of ``tools/cpu_variants.py``
+in ``CI_VARIANTS`` (other OpenBLAS kernels, NumPy SIMD levels, BLAS threads) and checks, with threadpoolctl inside
+the kernel, that each variant runs the kernels it names. The executions start in the session's background pool
+(tests/background_runs.py) and these tests collect them; ``make test`` runs no other execution of the chapters but
+the book build's (``pytest book/...`` still runs one chapter cell by cell with nbval).
+``CPU_VARIANTS=avx2-haswell,sse-sandybridge`` chooses other variants.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +21,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 import cpu_variants  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "book").glob("**/*.ipynb"))
-VARIANTS = cpu_variants.variants_under_test()
+# natively too: `make test` executes the chapters nowhere else but in the book build
+VARIANTS = (cpu_variants.variants_under_test() if os.environ.get("CPU_VARIANTS")
+            else ["native", *cpu_variants.CI_VARIANTS])
 TIMEOUT = 900   # seconds per cell; a chapter takes well under a minute on a quiet machine
 
 

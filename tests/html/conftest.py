@@ -1,8 +1,8 @@
 """Fixtures for the tests of the built HTML book: one build, one local web server, one browser per session.
 
 The book is built once per session with the same command as ``make book`` (cached execution makes a
-rebuild with nothing changed take seconds). ``BOOK_BUILD_DIR`` chooses the build folder (default
-``<repo>/_build``); the pages are in ``$BOOK_BUILD_DIR/html``. (jupyter-book always writes into a folder
+rebuild with nothing changed take seconds), in the session's background pool from the start of the run.
+``BOOK_BUILD_DIR`` chooses the build folder (default ``<repo>/_build``); the pages are in ``$BOOK_BUILD_DIR/html``. (jupyter-book always writes into a folder
 named ``_build``: a BOOK_BUILD_DIR with another name gets one inside it.) Browser screenshots go to
 ``$TEST_OUTPUT_DIR/screenshots`` (default ``<repo>/test-output``).
 """
@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests import background_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_DIR = Path(os.environ.get("BOOK_BUILD_DIR") or ROOT / "_build").resolve()
@@ -70,9 +72,8 @@ def _build_command():
     return cmd + ["."]
 
 
-@pytest.fixture(scope="session")
-def html_dir():
-    """Build the book (cached: only changed pages are rebuilt) and return the folder of the HTML pages."""
+def build_book():
+    """``make book``'s build (cached: only changed pages are rebuilt): (exit status, its output)."""
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
                MPLBACKEND="Agg")
@@ -80,9 +81,20 @@ def html_dir():
     with open(BUILD_DIR / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         proc = subprocess.run(_build_command(), cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.fail(f"`{' '.join(_build_command())}` failed ({proc.returncode}):\n"
-                    + (proc.stdout + proc.stderr)[-6000:], pytrace=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+BOOK_BUILD = ("book build",)
+# started in the session's background pool as soon as a test that needs the book is collected
+background_runs.fixture_run("html_dir", BOOK_BUILD, build_book)
+
+
+@pytest.fixture(scope="session")
+def html_dir():
+    """The folder of the built book's HTML pages (the build starts in the background pool at collection)."""
+    returncode, output = background_runs.RUNS.result(BOOK_BUILD, build_book)
+    if returncode != 0:
+        pytest.fail(f"`{' '.join(_build_command())}` failed ({returncode}):\n" + output[-6000:], pytrace=False)
     return HTML_DIR
 
 

@@ -1,8 +1,8 @@
 """The PDF edition (``make pdf`` = tools/build_pdf.py): built offline by Debian's Chromium, every chapter
 in it with its title, every figure of the web pages, formulas typeset and explorers drawn.
 
-The PDF is built once per session into ``$TEST_OUTPUT_DIR`` (the single-page build reuses the execution
-cache of the HTML build, so nothing is executed again).
+The PDF is built once per session into ``$TEST_OUTPUT_DIR``, in the session's background pool right after the book
+(the single-page build reuses the execution cache of the HTML build, so nothing is executed again).
 """
 from __future__ import annotations
 
@@ -14,21 +14,36 @@ import unicodedata
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import ROOT, toc_files
+from tests import background_runs
+
+from .conftest import BOOK_BUILD, OUTPUT_DIR, ROOT, build_book, toc_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def pdf(html_dir, output_dir):
-    from tests.conftest import require
-
-    require("chromium", "printing the PDF edition")
-    out = output_dir / "nn-textbook.pdf"
+def build_pdf():
+    """``make pdf``'s build into $TEST_OUTPUT_DIR once the book is built: (exit status, output, the PDF's path)."""
+    if background_runs.RUNS.result(BOOK_BUILD, build_book)[0] != 0:
+        return None                 # html_dir reports the failed build
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUTPUT_DIR / "nn-textbook.pdf"
     out.unlink(missing_ok=True)
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_pdf.py"), "--out", str(out)], cwd=ROOT,
                           capture_output=True, text=True)
-    assert proc.returncode == 0, f"tools/build_pdf.py failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+    return proc.returncode, proc.stdout + proc.stderr, out
+
+
+PDF_BUILD = ("pdf build",)
+background_runs.fixture_run("pdf", PDF_BUILD, build_pdf)      # in the background pool, after the book build
+
+
+@pytest.fixture(scope="module")
+def pdf(html_dir):
+    from tests.conftest import require
+
+    require("chromium", "printing the PDF edition")
+    returncode, output, out = background_runs.RUNS.result(PDF_BUILD, build_pdf)
+    assert returncode == 0, f"tools/build_pdf.py failed:\n{output[-4000:]}"
     from pypdf import PdfReader
 
     return PdfReader(str(out))
