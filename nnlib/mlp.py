@@ -134,7 +134,7 @@ class MLP:
         return T
 
     def penalty(self):
-        """The weight-decay term Ω added to the data loss."""
+        """The weight penalty Ω (L2 and L1 terms) added to the data loss."""
         return penalty([layer.W for layer in self.layers], self.l2, self.l1)
 
     def loss(self, X, T, loss="mse", training=False):

@@ -1,5 +1,5 @@
-"""Weight-decay penalties added to the data loss: Ω(W) = (λ₂/2) Σ w² + λ₁ Σ |w| over
-every weight.
+"""Weight penalties added to the data loss: Ω(W) = (λ₂/2) Σ w² + λ₁ Σ |w| over every
+weight (the L2 term alone is weight decay).
 
 Biases are not penalized (they shift a boundary; shrinking them does not make a model
 simpler). ∂Ω/∂W = λ₂ W + λ₁ sign(W).
