@@ -22,7 +22,10 @@ def lookup(table, name, kind, instance_of=()):
 
 
 def as_2d(x, what, dtype=None):
-    """Return x as a 2-D float array (N, features); a 1-D array becomes one column."""
+    """Return x as a 2-D numeric array (N, features); a 1-D array becomes one column.
+
+    Integers and booleans keep their dtype unless ``dtype`` is given.
+    """
     arr = np.asarray(x, dtype=dtype)
     if arr.dtype.kind not in "fiub":
         raise ValueError(f"{what} must be numeric, got dtype {arr.dtype}")

@@ -21,8 +21,9 @@ import numpy as np
 from . import activations
 from ._checks import as_2d, lookup, same_shape
 
-# Probabilities are clipped to [EPS, 1 − EPS] before a log, so a saturated output gives
-# a large but finite loss.
+# Probabilities are raised to at least EPS before a log (and, for the binary
+# cross-entropy, lowered to at most 1 − EPS), so a saturated output gives a large but
+# finite loss.
 EPS = 1e-12
 
 

@@ -39,11 +39,12 @@ class MLP:
 
     ``sizes`` lists the units per layer, inputs first: ``MLP([2, 3, 1])`` has 2 inputs,
     one hidden layer of 3 units and 1 output.  ``hidden`` names the hidden activation
-    (or one per hidden layer), ``output`` the output activation.  ``init`` defaults to
-    He for the ReLU family, LeCun for SELU and Glorot otherwise; it applies to every
-    layer. ``dropout`` (one rate, or one per hidden layer) applies inverted dropout to
-    hidden outputs during training; ``l2`` and ``l1`` add a weight penalty Ω to the loss
-    (the L2 penalty is also called weight decay).
+    (or one per hidden layer), ``output`` the output activation.  ``init``, if given,
+    applies to every layer; by default each layer gets the scheme of its own activation:
+    He for the ReLU family, LeCun for SELU, Glorot otherwise.  ``dropout`` (one rate,
+    or one per hidden layer) applies inverted dropout to hidden outputs during
+    training; ``l2`` and ``l1`` add a weight penalty Ω to the loss (the L2 penalty is
+    also called weight decay).
     """
 
     def __init__(self, sizes, hidden="sigmoid", output="linear", seed=0, init=None,
@@ -114,8 +115,8 @@ class MLP:
         return self.forward(X, training=False)
 
     def classify(self, X):
-        """Class labels: argmax for several outputs, threshold at 0.5 (sigmoid) or 0
-        (tanh/linear) for one."""
+        """Class labels: argmax for several outputs; for one, threshold at 0.5 (sigmoid
+        or step output) or at 0 (any other output activation)."""
         Y = self.predict(X)
         if Y.shape[1] > 1:
             return Y.argmax(axis=1)

@@ -52,7 +52,7 @@ class StepDecay(ConstantLR):
 
 
 class ExponentialDecay(ConstantLR):
-    """η(e) = η₀ · exp(−k · e)."""
+    """η(e) = η₀ · exp(−rate · e)."""
 
     def __init__(self, lr, rate=0.05):
         super().__init__(lr)
@@ -218,7 +218,8 @@ def minimize(grad, w0, optimizer, steps=100, f=None):
     """Run ``optimizer`` on a function of a vector from ``w0``; return the trajectory.
 
     ``grad(w)`` gives ∇f(w).  Returns an array of shape (steps + 1, len(w0)) of every
-    visited point, and the values f(w) along it if ``f`` is given.  Used for the 2-D
+    visited point (fewer rows if w stops being finite: the run ends at the first
+    non-finite point), and the values f(w) along it if ``f`` is given.  Used for the 2-D
     loss-surface explorers.
     """
     w = np.array(w0, dtype=float)
