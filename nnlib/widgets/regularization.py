@@ -4,8 +4,10 @@ A 2–64–64–1 ReLU network with a sigmoid output learns the two-moons proble
 few noisy training points, the situation in which a large network overfits.  Two
 controls:
 
-* λ, the L2 weight decay: the loss becomes E + (λ/2) Σ w², so every step also shrinks
-  each weight by η λ w (biases are not decayed);
+* λ, the L2 weight decay: the loss becomes E + (λ/2) Σ w², so the gradient of every
+  weight gains λ w (biases are not decayed).  Plain gradient descent would then shrink
+  each weight by η λ w per step; the explorer trains with Adam, which rescales this
+  share together with the data gradient;
 * p, the inverted-dropout rate of both hidden layers: in training each hidden unit is
   zeroed with probability p and the survivors are scaled by 1/(1 − p).
 
