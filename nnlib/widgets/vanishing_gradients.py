@@ -10,8 +10,9 @@ every layer l the explorer shows
   δ⁽ˡ⁾ᵀ z⁽ˡ⁻¹⁾ and δ⁽ˡ⁾ = σ'(a⁽ˡ⁾) ⊙ (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾), so a product of one factor σ'·W
   per layer above l.
 
-Controls: depth × hidden activation × initialization scheme.  Both axes are logarithmic,
-so a straight falling line is a gradient that shrinks by the same factor in every layer.
+Controls: depth × hidden activation × initialization scheme.  Both vertical axes are
+logarithmic (the layer axes are not), so a straight falling line is a gradient that
+shrinks by the same factor in every layer.
 """
 from __future__ import annotations
 
@@ -63,9 +64,8 @@ def _log_axis_values(values, digits=3):
     digits.
 
     Zero (a gradient that is exactly zero) and non-finite values become None, a gap in
-    the line.  A plain list, not an array: ``explorer.compact`` rounds an array to
-    decimals fixed by its largest entry, which would turn the tiny gradients of the
-    first layers into zeros.
+    the line.  Each value keeps its own significant digits, so the tiny gradients of
+    the first layers are not rounded to zero.
     """
     return [float(f"{v:.{digits}g}") if np.isfinite(v) and v > 0 else None
             for v in np.asarray(values, float)]
