@@ -9,8 +9,9 @@ gradients and finally the gradient-descent update.  The ``iteration`` control ch
 how many updates w ← w − η ∂E/∂w were made before the pass shown, so you can watch the
 δ's shrink as the output approaches its target.
 
-Every number comes from ``nnlib.MLP.forward`` / ``backward`` (the layers' ``a``, ``z``,
-``delta``, ``dW``, ``db``) and ``nnlib.optim.SGD``; nothing is recomputed here.
+Every a, z, δ, gradient and loss comes from ``nnlib.MLP.forward`` / ``backward`` (the
+layers' ``a``, ``z``, ``delta``, ``dW``, ``db``) and ``nnlib.optim.SGD``; the table only
+multiplies out how they arise (σ′(a⁽²⁾) = y(1 − y), ∂E/∂y = y − t, the new weights).
 """
 from __future__ import annotations
 
@@ -219,11 +220,11 @@ def _table(step, s, x, t, lr):
                  + f" + {s['b2'][0]:.3f}", _f(s["a2"][0]))]
     elif step == 4:
         rows = [("y", f"σ({_f(s['a2'][0])})", _f(s["y"][0])),
-                ("E", f"({s['y'][0]:.4f} − {t:g})²", f"{s['E']:.6f}")]
+                ("E", f"½({s['y'][0]:.4f} − {t:g})²", f"{s['E']:.6f}")]
     elif step == 5:
         y = s["y"][0]
         rows = [("σ′(a⁽²⁾)", f"y(1 − y) = {y:.4f}·{1 - y:.4f}", f"{y * (1 - y):.6f}"),
-                ("∂E/∂y", f"2(y − t) = 2({y:.4f} − {t:g})", f"{2 * (y - t):+.6f}"),
+                ("∂E/∂y", f"y − t = {y:.4f} − {t:g}", f"{y - t:+.6f}"),
                 ("δ⁽²⁾", "σ′(a⁽²⁾) · ∂E/∂y", _f(s["delta2"][0]))]
     elif step == 6:
         rows = [(f"∂E/∂w⁽²⁾1{j + 1}", f"{_f(s['delta2'][0])} · {s['z1'][j]:.4f}",
