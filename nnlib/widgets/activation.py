@@ -2,8 +2,10 @@
 
 A dropdown picks the activation σ, a slider a point a₀.  Left: σ(a) with its tangent
 line at a₀, whose slope is σ'(a₀); right: σ'(a) with the point (a₀, σ'(a₀)) marked.
-Values come from ``nnlib.activations``; at a kink (ReLU, leaky ReLU, ELU, step and sign
-at a = 0) the derivative shown is nnlib's convention, the one-sided value for a ≤ 0.
+Values come from ``nnlib.activations``.  At a = 0, where ReLU and leaky ReLU have a kink
+and step and sign a jump, the derivative shown is nnlib's convention: the value for
+a < 0 (0 for step and sign, whose jump has no derivative).  ELU with α = 1 has no kink:
+both sides have slope 1 there.
 """
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ def playground_explorer(static_grid=None, live_grid=None, initial=None, epochs=E
                    "xaxis": "x", "yaxis": "y"} for k in (0, 1)]
         if net is None:
             return {"data": points,
-                    "title": "training diverged: the loss became infinite"}
+                    "title": "training diverged: the loss became NaN or infinite"}
         (x0, y0), (dx, dy), _ = grid(dataset, resolution)
         P = probabilities(net, dataset, resolution)
         heat = {"type": "contour", "x0": round(x0, 3), "dx": round(dx, 4),
