@@ -17,7 +17,7 @@ class Dense:
     """One layer of an MLP.
 
     After ``forward`` the layer keeps ``z_in`` (its input), ``a`` (pre-activation) and
-    ``z`` (output); after ``backward`` it keeps ``delta`` = ∂E/∂a and the gradients
+    ``z`` (output); after ``MLP.backward`` it keeps ``delta`` = ∂E/∂a and the gradients
     ``dW``, ``db``.
     """
 

@@ -12,7 +12,8 @@ everywhere in the book:
 
 ``MLP.backward`` returns the gradient of exactly the number these functions return.  The
 ``*_with_logits`` versions take the pre-activation a of the output layer and never
-evaluate log 0 or overflow, however large the logits.
+evaluate log 0 or overflow, however large the logits (as long as the differences between
+a sample's logits are finite floats).
 """
 from __future__ import annotations
 

@@ -220,8 +220,8 @@ class MLP:
         return copy.deepcopy(self)
 
     def freeze(self, n_layers):
-        """Freeze the first ``n_layers`` layers: ``fit`` leaves their weights unchanged.
-        """
+        """Freeze the first ``n_layers`` layers (``fit`` leaves their weights unchanged)
+        and unfreeze all the others."""
         for i, layer in enumerate(self.layers):
             layer.frozen = i < n_layers
         return self
