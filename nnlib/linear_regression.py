@@ -5,8 +5,8 @@ loss surface).
     ∂E/∂a = −(2/N) Σ_i x_i (t_i − (a x_i + b))
     ∂E/∂b = −(2/N) Σ_i (t_i − (a x_i + b))
 
-(Note the minus signs: the residual t − y enters with a negative sign because y = a x +
-b.)
+(The minus signs come from the chain rule: y = a x + b enters the residual t − y with a
+minus sign, so ∂(t − y)/∂a = −x and ∂(t − y)/∂b = −1.)
 """
 from __future__ import annotations
 
@@ -55,6 +55,6 @@ def hessian(x):
 
 
 def max_stable_lr(x):
-    """The largest learning rate for which plain gradient descent on E converges: 2 /
-    λ_max(H)."""
+    """2 / λ_max(H): plain gradient descent on E converges for every η below this bound
+    and diverges above it."""
     return 2.0 / np.linalg.eigvalsh(hessian(x)).max()
