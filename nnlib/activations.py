@@ -132,7 +132,8 @@ class Softmax(Activation):
         return e, shifted
 
     def backward(self, a, z, grad_z, overwrite=False):
-        """δ_j = Σ_i ∂E/∂y_i · y_i (1[i=j] − y_j) = y_j (g_j − Σ_i g_i y_i), per row."""
+        """δ_j = Σ_i g_i y_i (1[i=j] − y_j) = y_j (g_j − Σ_i g_i y_i) per row, with
+        y = z = softmax(a) and g = ∂E/∂y = grad_z."""
         return z * (grad_z - np.sum(grad_z * z, axis=-1, keepdims=True))
 
 
