@@ -3,8 +3,8 @@
 
 SGD, momentum, Nesterov, Adagrad, RMSProp and Adam (all from ``nnlib.optim``) start from
 the same point with the same learning rate η.  Left: their paths over the contour plot
-of the surface; right: how far above the minimum each one is after every step (log
-scale).  The surfaces:
+of the surface; right: how far above the minimum each one is, step by step (log scale;
+the curves pass through every third step and the last).  The surfaces:
 
 * ``valley``      f = 0.1 x² + 2 y²: a long, narrow quadratic valley (Hessian
   eigenvalues 0.2 and 4);
